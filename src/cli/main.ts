@@ -1,0 +1,167 @@
+import { relative } from 'node:path';
+import yargs, { type Argv } from 'yargs';
+import { ConfigError, isValidDate, type ConfigOptions } from '../config/load.js';
+import { formatDiagnostic } from '../diagnostics/codes.js';
+import { loadCatalog } from '../catalog/catalog.js';
+import { statusOrder } from '../model/evaluation.js';
+import { analyze, build, type Analysis, type BuildResult } from '../pipeline.js';
+import { statusLabel } from '../render/labels.js';
+import { TemplateError } from '../render/templates.js';
+import { countByStatus } from '../render/view-model.js';
+import { version } from '../util/version.js';
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  cwd: string;
+}
+
+const defaultIo: Io = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  cwd: process.cwd(),
+};
+
+interface CommonArgs {
+  evidence?: string;
+  config?: string;
+  out?: string;
+  'as-of'?: string;
+  templates?: string;
+  strict?: boolean;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+function commonOptions<T>(y: Argv<T>) {
+  return y
+    .option('evidence', { type: 'string', describe: 'evidence folder', default: './evidence' })
+    .option('config', { type: 'string', describe: 'config file (default: ./legible.config.yaml if present)' })
+    .option('out', { type: 'string', describe: 'output folder', default: './out' })
+    .option('as-of', { type: 'string', describe: 'evaluation date YYYY-MM-DD (default: today, or SOURCE_DATE_EPOCH)' })
+    .option('templates', { type: 'string', describe: 'folder of Handlebars templates replacing the built-in ones' })
+    .option('strict', { type: 'boolean', default: false, describe: 'exit 1 if any input is rejected or any diagnostic is an error' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'print only errors' })
+    .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' })
+    .check((argv) => {
+      const asOf = argv['as-of'];
+      if (asOf !== undefined && !isValidDate(asOf)) throw new Error(`--as-of ${asOf}: expected a calendar date as YYYY-MM-DD`);
+      return true;
+    });
+}
+
+function configOptions(args: CommonArgs, cwd: string): ConfigOptions {
+  return {
+    cwd,
+    ...(args.evidence !== undefined ? { evidence: args.evidence } : {}),
+    ...(args.config !== undefined ? { config: args.config } : {}),
+    ...(args.out !== undefined ? { out: args.out } : {}),
+    ...(args['as-of'] !== undefined ? { asOf: args['as-of'] } : {}),
+    ...(args.templates !== undefined ? { templates: args.templates } : {}),
+  };
+}
+
+/** Exit code from the counts, as ESLint does: 0 done, 1 problems under --strict. */
+export function exitCodeOf(analysis: Analysis, strict: boolean): number {
+  const rejected = analysis.inputs.some((i) => !i.accepted);
+  const errors = analysis.diagnostics.some((d) => d.severity === 'error');
+  return strict && (rejected || errors) ? 1 : 0;
+}
+
+function summarize(analysis: Analysis, result: BuildResult | undefined, cwd: string) {
+  const catalog = loadCatalog();
+  return {
+    version,
+    asOf: analysis.config.asOf,
+    inputs: {
+      accepted: analysis.inputs.filter((i) => i.accepted).length,
+      rejected: analysis.inputs.filter((i) => !i.accepted).map((i) => ({ path: i.file.path, reason: i.reason ?? '' })),
+      records: analysis.inputs.reduce((n, i) => n + i.records.length, 0),
+    },
+    controls: Object.fromEntries(
+      catalog.frameworks.map((f) => [f.id, countByStatus(analysis.evaluation.controls.filter((c) => c.framework === f.id))]),
+    ),
+    diagnostics: {
+      errors: analysis.diagnostics.filter((d) => d.severity === 'error').length,
+      warnings: analysis.diagnostics.filter((d) => d.severity === 'warning').length,
+    },
+    outputs: (result?.outputs ?? []).map((o) => relative(cwd, `${analysis.config.outDir}/${o.path}`) || o.path),
+  };
+}
+
+function printSummary(io: Io, summary: ReturnType<typeof summarize>): void {
+  const catalog = loadCatalog();
+  const lines = [`legible ${summary.version}: evaluated as of ${summary.asOf}`];
+  lines.push(`inputs: ${summary.inputs.accepted} accepted (${summary.inputs.records} records), ${summary.inputs.rejected.length} rejected`);
+  for (const r of summary.inputs.rejected) lines.push(`  rejected ${r.path}: ${r.reason}`);
+  for (const f of catalog.frameworks) {
+    const counts = summary.controls[f.id]!;
+    lines.push(`${f.name}: ${statusOrder.map((s) => `${counts[s]} ${statusLabel[s].toLowerCase()}`).join(', ')}`);
+  }
+  lines.push(`diagnostics: ${summary.diagnostics.errors} errors, ${summary.diagnostics.warnings} warnings`);
+  if (summary.outputs.length) lines.push(`wrote: ${summary.outputs.join(', ')}`);
+  io.out(`${lines.join('\n')}\n`);
+}
+
+async function run(kind: 'build' | 'check', args: CommonArgs, io: Io): Promise<number> {
+  try {
+    const options = configOptions(args, io.cwd);
+    const result = kind === 'build' ? await build(options) : undefined;
+    const analysis = result ?? (await analyze(options));
+    for (const d of analysis.diagnostics) {
+      if (d.severity === 'error' || (!args.quiet && !args.json)) io.err(`${formatDiagnostic(d)}\n`);
+    }
+    const summary = summarize(analysis, result, io.cwd);
+    if (args.json) io.out(`${JSON.stringify(summary, null, 2)}\n`);
+    else if (!args.quiet) printSummary(io, summary);
+    // `check` is a validator: it always fails on problems; `build` only under --strict.
+    return exitCodeOf(analysis, kind === 'check' || Boolean(args.strict));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const d of error.diagnostics) io.err(`${formatDiagnostic(d)}\n`);
+      return 2;
+    }
+    if (error instanceof TemplateError) {
+      io.err(`error ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+/** The CLI as a function: parses argv, runs the pipeline, prints, and returns the exit code. */
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  let code = 0;
+  let usageError: string | undefined;
+  const cli = yargs(argv)
+    .scriptName('legible')
+    .usage('$0 <command> [options]\n\nTurns a folder of security evidence into honest, traceable narratives.')
+    .command('build', 'evaluate the evidence and write the certification packs and manifest to --out', commonOptions, async (args) => {
+      code = await run('build', args, io);
+    })
+    .command('check', 'validate the evidence and config without rendering (exit 1 on any rejected input or error)', commonOptions, async (args) => {
+      code = await run('check', args, io);
+    })
+    .demandCommand(1, 'name a command: build or check')
+    .strict()
+    .version(version)
+    .help()
+    .exitProcess(false)
+    .fail((message, error) => {
+      if (error) throw error;
+      usageError = message;
+    })
+    .wrap(Math.min(100, process.stdout.columns || 100));
+  let helpOrVersion = false;
+  await cli.parseAsync(argv, {}, (_err, parsed, output) => {
+    if (output && (parsed.help || parsed.version)) {
+      helpOrVersion = true;
+      io.out(`${output}\n`);
+    }
+  });
+  if (usageError) {
+    io.err(`${usageError}\n\n${await cli.getHelp()}\n`);
+    return 2;
+  }
+  return helpOrVersion ? 0 : code;
+}

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { lstat, realpath, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import fg from 'fast-glob';
+import type { Diagnostic, InputFile } from '../model/types.js';
+import { diagnostic } from '../diagnostics/codes.js';
+
+export interface CollectedFile {
+  file: InputFile;
+  /** Set when the file cannot be read at all; the parse stage then lists it as rejected. */
+  rejection?: Diagnostic;
+}
+
+export interface CollectOptions {
+  evidenceDir: string;
+  maxFileBytes: number;
+  /** Folders inside the evidence folder that are not evidence (e.g. --out placed inside it). */
+  exclude?: string[];
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+const isInside = (folder: string, path: string): boolean => {
+  const rel = relative(folder, path);
+  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && rel !== '..');
+};
+
+/**
+ * Walk the evidence folder: every file becomes an input, hashed, or a rejection with its reason.
+ * Symlinks are never followed out of the folder; results are sorted so builds are reproducible.
+ */
+export async function collect(options: CollectOptions): Promise<CollectedFile[]> {
+  const root = await realpath(options.evidenceDir);
+  const exclude = (options.exclude ?? []).filter((dir) => isInside(root, dir));
+  const entries = await fg('**/*', {
+    cwd: root,
+    dot: true,
+    onlyFiles: false,
+    followSymbolicLinks: false,
+    ignore: ['**/.git/**', '**/.git'],
+    suppressErrors: false,
+  });
+  entries.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
+  const collected: CollectedFile[] = [];
+  for (const rel of entries) {
+    const absolutePath = join(root, rel);
+    if (exclude.some((dir) => isInside(dir, absolutePath))) continue;
+    const base: InputFile = { path: rel.split(sep).join('/'), absolutePath, sha256: '', bytes: 0 };
+    const reject = (code: Parameters<typeof diagnostic>[0], message: string): void => {
+      collected.push({ file: base, rejection: diagnostic(code, message, { file: base.path }) });
+    };
+    try {
+      const link = await lstat(absolutePath);
+      if (link.isDirectory()) continue;
+      if (link.isSymbolicLink()) {
+        let target: string;
+        try {
+          target = await realpath(absolutePath);
+        } catch {
+          reject('collect/unreadable', 'broken symbolic link: its target does not exist');
+          continue;
+        }
+        if (!isInside(root, target)) {
+          reject('collect/outside-folder', `symbolic link to ${target}, outside the evidence folder: not followed`);
+          continue;
+        }
+        if ((await stat(target)).isDirectory()) {
+          reject('collect/outside-folder', 'symbolic link to a folder: not followed (the folder is collected where it is)');
+          continue;
+        }
+      }
+      const info = await stat(absolutePath);
+      if (!info.isFile()) {
+        reject('collect/unreadable', 'not a regular file (device, socket or pipe)');
+        continue;
+      }
+      base.bytes = info.size;
+      if (info.size > options.maxFileBytes) {
+        reject('collect/too-large', `${info.size} bytes, above the limit of ${options.maxFileBytes} bytes (limits.maxFileBytes)`);
+        continue;
+      }
+      base.sha256 = await sha256File(absolutePath);
+      collected.push({ file: base });
+    } catch (error) {
+      reject('collect/unreadable', `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  }
+  return collected;
+}

@@ -1,0 +1,64 @@
+import type { ControlMapping, Diagnostic, EvidenceRecord } from '../model/types.js';
+import { diagnostic } from '../diagnostics/codes.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { resolveControlId } from '../catalog/resolve.js';
+import type { MappingRule } from '../config/load.js';
+
+const sameMapping = (a: ControlMapping, b: ControlMapping) =>
+  a.framework === b.framework && a.id === b.id && a.source === b.source && a.via === b.via;
+
+function add(list: ControlMapping[], mapping: ControlMapping): void {
+  if (!list.some((m) => sameMapping(m, mapping))) list.push(mapping);
+}
+
+/**
+ * Resolve every record's controls: ids written in the evidence, then config rules, then the
+ * crosswalk to the other framework. Each mapping keeps where it came from; none is dropped.
+ */
+export function mapRecords(
+  records: EvidenceRecord[],
+  rules: MappingRule[],
+  catalog: Catalog,
+): { records: EvidenceRecord[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const mapped = records.map((record) => {
+    const controls: ControlMapping[] = [];
+    for (const mapping of record.controls) add(controls, mapping);
+    for (const raw of record.rawControls) {
+      const r = resolveControlId(raw, catalog);
+      if (r.ok) add(controls, { ...r.ref, source: 'explicit', ...(r.note ? { via: r.note } : {}) });
+      else diagnostics.push(diagnostic('control/unknown', r.message, { file: record.file, ...(record.place ? { place: record.place } : {}) }));
+    }
+    if (record.type === 'check') {
+      for (const rule of rules) {
+        if (rule.format && !formatMatches(rule.format, record.format)) continue;
+        if (!rule.matches(record.check)) continue;
+        for (const ref of rule.controls) add(controls, { ...ref, source: 'config-rule', via: rule.label });
+      }
+    }
+    for (const direct of [...controls]) {
+      for (const counterpart of catalog.counterparts(direct)) {
+        if (controls.some((m) => m.framework === counterpart.framework && m.id === counterpart.id && m.source !== 'crosswalk')) continue;
+        add(controls, { ...counterpart, source: 'crosswalk', via: `crosswalk from ${direct.id}` });
+      }
+    }
+    return { ...record, controls };
+  });
+  return { records: mapped, diagnostics: dedupe(diagnostics) };
+}
+
+/** A rule's `format: native` matches every native container (native-json, native-csv, …). */
+function formatMatches(wanted: string, actual: string): boolean {
+  const w = wanted.toLowerCase();
+  return actual === w || actual.startsWith(`${w}-`);
+}
+
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.file}|${JSON.stringify(d.place)}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,115 @@
+/**
+ * The one normalized data model shared by every stage of the pipeline:
+ * collect → parse → map → evaluate → render.
+ */
+
+export type FrameworkId = 'iso27001-2022' | 'soc2-2017';
+
+/** Where a problem sits inside a file: a 1-based line/column, a JSON pointer, or a workbook cell. */
+export interface Place {
+  line?: number;
+  column?: number;
+  pointer?: string;
+  cell?: string;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A problem with an input or the configuration, kept as data (like a vfile message). */
+export interface Diagnostic {
+  /** Stable identifier, e.g. `note/front-matter-invalid`; never changes meaning. */
+  code: string;
+  severity: Severity;
+  /** Human message; does not repeat the place. */
+  message: string;
+  /** Path relative to the evidence folder (`/` separators), or the config file. */
+  file?: string;
+  place?: Place;
+  hint?: string;
+}
+
+/** One file found in the evidence folder. */
+export interface InputFile {
+  /** Relative to the evidence folder, `/` separators. */
+  path: string;
+  absolutePath: string;
+  sha256: string;
+  bytes: number;
+}
+
+export type CheckStatus = 'pass' | 'fail' | 'error' | 'skip' | 'manual';
+export type NoteKind = 'practice' | 'policy' | 'exception';
+export type FindingSeverity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+
+/** Where a mapping of a record to a control came from. */
+export type MappingSource = 'explicit' | 'tool' | 'default-rule' | 'config-rule' | 'crosswalk';
+
+export interface ControlRef {
+  framework: FrameworkId;
+  id: string;
+}
+
+export interface ControlMapping extends ControlRef {
+  source: MappingSource;
+  /** Why: the rule, tag or crosswalk entry that produced the mapping. */
+  via?: string;
+}
+
+interface RecordBase {
+  /** The input file this record came from (relative path). */
+  file: string;
+  /** Position of the record inside its file. */
+  place?: Place;
+  /** Control ids as written in the evidence, before resolution. */
+  rawControls: string[];
+  /** Resolved mappings (filled by the map stage). */
+  controls: ControlMapping[];
+}
+
+/** One automated check result / finding, whatever tool produced it. */
+export interface CheckRecord extends RecordBase {
+  type: 'check';
+  format: string;
+  check: string;
+  title?: string;
+  status: CheckStatus;
+  /** ISO 8601 instant, or undefined when the tool gave no date. */
+  observedAt?: string;
+  resource?: string;
+  severity?: FindingSeverity;
+  message?: string;
+  tool?: string;
+  toolVersion?: string;
+}
+
+/** One practitioner note (Markdown with front matter). */
+export interface NoteRecord extends RecordBase {
+  type: 'note';
+  format: 'note';
+  kind: NoteKind;
+  title: string;
+  author: string;
+  /** YYYY-MM-DD */
+  date: string;
+  body: string;
+  /** Policy only: how often the activity must happen, in days. */
+  cadenceDays?: number;
+  /** Exception only: YYYY-MM-DD after which the accepted risk lapses. */
+  expires?: string;
+}
+
+export type EvidenceRecord = CheckRecord | NoteRecord;
+
+/** What the parse stage says about one input file. */
+export interface ParsedInput {
+  file: InputFile;
+  /** Parser name, or `unknown` when nothing recognised the file. */
+  format: string;
+  accepted: boolean;
+  /** Why the file was rejected; undefined when accepted. */
+  reason?: string;
+  records: EvidenceRecord[];
+  /** Records in the file that could not be used (each has a diagnostic). */
+  invalidRecords?: number;
+  diagnostics: Diagnostic[];
+}

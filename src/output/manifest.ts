@@ -1,0 +1,54 @@
+import type { Evaluation } from '../model/evaluation.js';
+import type { Diagnostic, ParsedInput } from '../model/types.js';
+import type { WrittenFile } from './write.js';
+
+export interface ManifestOptions {
+  version: string;
+  asOf: string;
+  organization: string;
+  scope: string;
+  inputs: ParsedInput[];
+  evaluation: Evaluation;
+  diagnostics: Diagnostic[];
+  outputs: WrittenFile[];
+}
+
+/** The machine-readable record of a build: every input, every control's status and why, every output. */
+export function buildManifest(o: ManifestOptions) {
+  return {
+    tool: { name: 'legible', version: o.version },
+    asOf: o.asOf,
+    organization: o.organization,
+    scope: o.scope,
+    inputs: o.inputs.map((i) => ({
+      path: i.file.path,
+      sha256: i.file.sha256 || null,
+      bytes: i.file.bytes,
+      format: i.format,
+      accepted: i.accepted,
+      reason: i.reason ?? null,
+      records: i.records.length,
+      invalidRecords: i.invalidRecords ?? 0,
+    })),
+    controls: o.evaluation.controls.map((c) => ({
+      framework: c.framework,
+      id: c.id,
+      title: c.title,
+      status: c.status,
+      reasons: c.reasons,
+      evidence: c.evidence,
+      latestEvidence: c.latestEvidence ?? null,
+      checks: c.checks.counts,
+    })),
+    outputs: o.outputs.map((f) => ({ path: f.path, sha256: f.sha256, bytes: f.bytes })),
+    diagnostics: o.diagnostics.map((d) => ({
+      file: d.file ?? null,
+      code: d.code,
+      severity: d.severity,
+      message: d.message,
+      ...(d.place ? { place: d.place } : {}),
+    })),
+  };
+}
+
+export type Manifest = ReturnType<typeof buildManifest>;

@@ -1,0 +1,50 @@
+import { diagnostic } from '../../diagnostics/codes.js';
+import { jsonErrorMessage, jsonErrorPlace } from '../json-position.js';
+import { rejectWith, type Parser } from '../parser.js';
+import { hasNativeFields, outcomeOf, toCheckRecord } from './record.js';
+
+export const nativeJsonParser: Parser = {
+  name: 'native-json',
+  label: 'legible native check results (JSON)',
+  detect(source) {
+    if (source.binary || !/^\uFEFF?\s*[[{]/.test(source.head)) return 0;
+    return hasNativeFields(source.head) ? 0.6 : 0;
+  },
+  async parse(source) {
+    const file = source.file.path;
+    const text = (await source.text()).replace(/^\uFEFF/, '');
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (error) {
+      return rejectWith(diagnostic('native/syntax', `invalid JSON: ${jsonErrorMessage(error)}`, { file, place: jsonErrorPlace(text, error) }));
+    }
+    let rows: unknown[];
+    let prefix = '';
+    let tool: string | undefined;
+    let toolVersion: string | undefined;
+    if (Array.isArray(data)) {
+      rows = data;
+    } else if (data && typeof data === 'object' && Array.isArray((data as { results?: unknown }).results)) {
+      const container = data as { results: unknown[]; tool?: unknown; version?: unknown };
+      rows = container.results;
+      prefix = '/results';
+      if (typeof container.tool === 'string') tool = container.tool;
+      if (typeof container.version === 'string' || typeof container.version === 'number') toolVersion = String(container.version);
+    } else {
+      return rejectWith(
+        diagnostic('native/invalid-record', 'expected an array of check results or an object with a "results" array', { file, place: { pointer: '' } }),
+      );
+    }
+    const results = rows.map((row, i) =>
+      toCheckRecord(row, {
+        file,
+        format: 'native-json',
+        place: { pointer: `${prefix}/${i}` },
+        ...(tool ? { tool } : {}),
+        ...(toolVersion ? { toolVersion } : {}),
+      }),
+    );
+    return outcomeOf(results, file);
+  },
+};

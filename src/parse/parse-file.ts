@@ -1,0 +1,90 @@
+import { open, readFile } from 'node:fs/promises';
+import type { ParsedInput } from '../model/types.js';
+import { diagnostic } from '../diagnostics/codes.js';
+import type { CollectedFile } from '../collect/collect.js';
+import type { Parser, Source } from './parser.js';
+import { parsers } from './registry.js';
+
+const HEAD_BYTES = 64 * 1024;
+
+async function readHead(path: string): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+function sourceOf(collected: CollectedFile, head: Buffer): Source {
+  let bytes: Promise<Buffer> | undefined;
+  const all = () => (bytes ??= readFile(collected.file.absolutePath));
+  return {
+    file: collected.file,
+    head: head.toString('utf8'),
+    binary: head.subarray(0, 8192).includes(0),
+    bytes: all,
+    text: async () => (await all()).toString('utf8'),
+  };
+}
+
+/** Pick the parser most sure of the file; equal best guesses are reported, the registry order decides. */
+export function detectFormat(source: Source, registry: readonly Parser[] = parsers) {
+  const scored = registry.map((parser) => ({ parser, score: parser.detect(source) })).filter((s) => s.score > 0);
+  const best = Math.max(0, ...scored.map((s) => s.score));
+  const top = scored.filter((s) => s.score === best);
+  return { parser: top[0]?.parser, rivals: top.slice(1).map((s) => s.parser) };
+}
+
+/** Detect and parse one collected file; a failure stays inside the file and becomes a rejection. */
+export async function parseFile(collected: CollectedFile, registry: readonly Parser[] = parsers): Promise<ParsedInput> {
+  const { file } = collected;
+  const rejected = (format: string, d: ReturnType<typeof diagnostic>): ParsedInput => ({
+    file,
+    format,
+    accepted: false,
+    reason: d.message,
+    records: [],
+    diagnostics: [d],
+  });
+  if (collected.rejection) return rejected('unknown', collected.rejection);
+  if (file.bytes === 0) return rejected('unknown', diagnostic('format/unknown', 'empty file', { file: file.path }));
+
+  let source: Source;
+  try {
+    source = sourceOf(collected, await readHead(file.absolutePath));
+  } catch (error) {
+    return rejected('unknown', diagnostic('collect/unreadable', `cannot read: ${(error as Error).message}`, { file: file.path }));
+  }
+  const { parser, rivals } = detectFormat(source, registry);
+  if (!parser) {
+    return rejected(
+      'unknown',
+      diagnostic('format/unknown', 'not a recognised evidence format', {
+        file: file.path,
+        hint: `legible reads: ${registry.map((p) => p.label).join('; ')}`,
+      }),
+    );
+  }
+  const diagnostics = rivals.length
+    ? [diagnostic('format/ambiguous', `looks like ${[parser, ...rivals].map((p) => p.name).join(' and ')}; read as ${parser.name}`, { file: file.path })]
+    : [];
+  try {
+    const outcome = await parser.parse(source);
+    const all = [...diagnostics, ...outcome.diagnostics];
+    const firstError = all.find((d) => d.severity === 'error');
+    return {
+      file,
+      format: parser.name,
+      accepted: !outcome.rejected,
+      ...(outcome.rejected ? { reason: firstError?.message ?? 'rejected' } : {}),
+      records: outcome.rejected ? [] : outcome.records,
+      diagnostics: all,
+      ...(outcome.invalidRecords ? { invalidRecords: outcome.invalidRecords } : {}),
+    };
+  } catch (error) {
+    return rejected(parser.name, diagnostic('parse/crashed', `the ${parser.name} reader failed: ${(error as Error).message}`, { file: file.path }));
+  }
+}

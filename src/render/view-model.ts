@@ -1,0 +1,163 @@
+import type { Catalog, Framework } from '../catalog/catalog.js';
+import type { ResolvedConfig } from '../config/load.js';
+import type { CheckLatest, Cited, ControlEvaluation, ControlStatus, Evaluation } from '../model/evaluation.js';
+import { statusOrder } from '../model/evaluation.js';
+import type { ControlMapping, Diagnostic, NoteRecord, ParsedInput } from '../model/types.js';
+import { formatPlace } from '../diagnostics/codes.js';
+import { escapeViewModel, Paragraphs } from './markdown-escape.js';
+import { mappingLabel, statusLabel, statusMeaning } from './labels.js';
+
+export const HASH_PREFIX = 12;
+const EXCERPT_CHARS = 600;
+
+export interface PackContext {
+  framework: Framework;
+  evaluation: Evaluation;
+  inputs: ParsedInput[];
+  diagnostics: Diagnostic[];
+  config: ResolvedConfig;
+  catalog: Catalog;
+  version: string;
+}
+
+const describeMappings = (mappings: ControlMapping[]): string =>
+  [...new Set(mappings.map((m) => (m.source === 'crosswalk' || m.source === 'config-rule' ? `${mappingLabel[m.source]} (${m.via ?? ''})` : mappingLabel[m.source])))].join('; ');
+
+function excerpt(body: string): Paragraphs {
+  const first = body.split(/\r?\n\s*\r?\n/).map((p) => p.trim()).filter(Boolean);
+  let text = '';
+  for (const p of first) {
+    if (text && text.length + p.length > EXCERPT_CHARS) break;
+    text += `${text ? '\n\n' : ''}${p}`;
+  }
+  if (text.length > EXCERPT_CHARS) text = `${text.slice(0, EXCERPT_CHARS).replace(/\s+\S*$/, '')} …`;
+  else if (text.length < body.trim().length) text += ' …';
+  return new Paragraphs(text);
+}
+
+/** Pre-computed, display-ready data for the templates: templates format, they never decide. */
+export function packViewModel(ctx: PackContext) {
+  const { framework, evaluation, inputs, config } = ctx;
+  const hashOf = new Map(inputs.map((i) => [i.file.path, i.file.sha256]));
+  const controls = evaluation.controls.filter((c) => c.framework === framework.id);
+  const counts = countByStatus(controls);
+
+  const note = (c: Cited<NoteRecord>) => ({
+    title: c.record.title,
+    author: c.record.author,
+    date: c.record.date,
+    file: c.record.file,
+    hash: hashOf.get(c.record.file)?.slice(0, HASH_PREFIX) ?? '',
+    fresh: c.fresh,
+    cadence: c.record.cadenceDays !== undefined ? `${c.record.cadenceDays} days` : '',
+    expires: c.record.expires ?? '',
+    mapping: describeMappings(c.mappings),
+    excerpt: excerpt(c.record.body),
+  });
+  const check = (c: CheckLatest) => ({
+    check: c.check,
+    title: c.title ?? '',
+    resource: c.resource ?? '—',
+    status: c.status,
+    observed: c.observedAt ? c.observedAt.slice(0, 10) : 'undated',
+    severity: c.severity ?? '—',
+    message: c.message ?? '',
+    file: c.file,
+    fresh: c.fresh,
+  });
+  const controlView = (c: ControlEvaluation) => {
+    const failing = c.checks.latest.filter((l) => l.status === 'fail');
+    const passingByCheck = new Map<string, number>();
+    for (const l of c.checks.latest) if (l.status === 'pass') passingByCheck.set(l.check, (passingByCheck.get(l.check) ?? 0) + 1);
+    const mappingsByFile = new Map<string, ControlMapping[]>();
+    for (const cited of [...c.policies, ...c.practices, ...c.exceptions]) {
+      mappingsByFile.set(cited.record.file, [...(mappingsByFile.get(cited.record.file) ?? []), ...cited.mappings]);
+    }
+    for (const l of c.checks.latest) mappingsByFile.set(l.file, [...(mappingsByFile.get(l.file) ?? []), ...l.mappings]);
+    return {
+      id: c.id,
+      title: c.title,
+      status: c.status,
+      statusLabel: statusLabel[c.status],
+      reasons: c.reasons,
+      hasEvidence: c.evidence.length > 0,
+      justification: c.justification ?? '',
+      latestEvidence: c.latestEvidence ?? 'none',
+      freshness: c.freshness,
+      policies: c.policies.map(note),
+      practices: c.practices.map(note),
+      exceptions: c.exceptions.map(note),
+      checks: {
+        any: c.checks.latest.length > 0,
+        total: c.checks.latest.length,
+        ...c.checks.counts,
+        failing: failing.map(check),
+        inconclusive: c.checks.latest.filter((l) => l.status !== 'pass' && l.status !== 'fail').map(check),
+        passing: [...passingByCheck].map(([id, resources]) => ({ check: id, resources })),
+      },
+      evidence: c.evidence.map((file) => ({
+        file,
+        hash: hashOf.get(file)?.slice(0, HASH_PREFIX) ?? '',
+        mapping: describeMappings(mappingsByFile.get(file) ?? []),
+      })),
+    };
+  };
+
+  const groups = [...new Set(controls.map((c) => c.group))].map((group) => {
+    const members = controls.filter((c) => c.group === group);
+    const counts = countByStatus(members);
+    return { name: group, counts: statusOrder.map((s) => counts[s]), controls: members.map(controlView) };
+  });
+  const accepted = inputs.filter((i) => i.accepted);
+  const rejected = inputs.filter((i) => !i.accepted);
+  const notes = accepted.flatMap((i) => i.records.filter((r): r is NoteRecord => r.type === 'note'));
+
+  return escapeViewModel({
+    title: `${framework.name} certification pack`,
+    framework: { id: framework.id, name: framework.name },
+    organization: config.organization,
+    scope: config.scope,
+    asOf: evaluation.asOf,
+    version: ctx.version,
+    freshness: { checks: config.freshness.checksDays, notes: config.freshness.notesDays },
+    totals: {
+      controls: controls.length,
+      inputs: inputs.length,
+      accepted: accepted.length,
+      rejected: rejected.length,
+      records: accepted.reduce((n, i) => n + i.records.length, 0),
+    },
+    statuses: statusOrder.map((s) => ({ status: s, label: statusLabel[s], meaning: statusMeaning[s], count: counts[s] })),
+    attention: controls
+      .filter((c) => c.status === 'deficient')
+      .map((c) => ({ id: c.id, title: c.title, reason: c.reasons[0] ?? '' })),
+    groups,
+    inputs: accepted.map((i) => ({
+      path: i.file.path,
+      format: i.format,
+      records: i.records.length,
+      invalid: i.invalidRecords ?? 0,
+      bytes: i.file.bytes,
+      sha256: i.file.sha256,
+    })),
+    rejected: rejected.map((i) => ({ path: i.file.path, reason: i.reason ?? '', sha256: i.file.sha256 ? i.file.sha256.slice(0, HASH_PREFIX) : 'not hashed' })),
+    diagnostics: ctx.diagnostics.map((d) => ({ where: formatPlace(d) || '(config)', severity: d.severity, code: d.code, message: d.message })),
+    notes: notes.map((n) => ({
+      title: n.title,
+      kind: n.kind,
+      author: n.author,
+      date: n.date,
+      file: n.file,
+      hash: hashOf.get(n.file)?.slice(0, HASH_PREFIX) ?? '',
+      body: new Paragraphs(n.body),
+    })),
+  });
+}
+
+export function countByStatus(controls: { status: ControlStatus }[]): Record<ControlStatus, number> {
+  const counts = Object.fromEntries(statusOrder.map((s) => [s, 0])) as Record<ControlStatus, number>;
+  for (const c of controls) counts[c.status]++;
+  return counts;
+}
+
+export type PackView = ReturnType<typeof packViewModel>;
