@@ -90,10 +90,10 @@ export async function resolveConfig(options: ConfigOptions, catalog: Catalog = l
     if (doc.errors.length) {
       throw new ConfigError(
         doc.errors.map((e) => {
-          const pos = e.linePos?.[0];
+          const pos = lineCounter.linePos(e.pos[0]);
           return diagnostic('config/invalid', `YAML syntax: ${e.message.split('\n')[0]}`, {
             file,
-            ...(pos ? { place: { line: pos.line, column: pos.col } } : {}),
+            place: { line: pos.line, column: pos.col },
           });
         }),
       );

@@ -72,7 +72,7 @@ export const noteParser: Parser = {
     const shift = (p: Place | undefined): Place | undefined => (p?.line ? { ...p, line: p.line + 1 } : p);
     if (doc.errors.length || !isMap(doc.contents)) {
       const e = doc.errors[0];
-      const pos = e?.linePos?.[0];
+      const pos = e ? lineCounter.linePos(e.pos[0]) : undefined;
       return rejectWith(
         diagnostic('note/front-matter-syntax', e ? `front matter YAML: ${e.message.split('\n')[0]}` : 'front matter must be a YAML mapping of fields', {
           file,

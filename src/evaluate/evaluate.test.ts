@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../catalog/catalog.js';
+import type { CheckRecord, ControlMapping, EvidenceRecord, NoteRecord } from '../model/types.js';
+import { evaluate, latestObservations, splitFutureDated } from './evaluate.js';
+
+const catalog = loadCatalog();
+const asOf = '2026-11-23';
+const freshness = { checksDays: 30, notesDays: 365 };
+const to = (id = 'A.8.13', source: ControlMapping['source'] = 'explicit'): ControlMapping[] => [{ framework: 'iso27001-2022', id, source }];
+
+const check = (over: Partial<CheckRecord> = {}): CheckRecord => ({
+  type: 'check',
+  format: 'native-json',
+  file: 'checks/backup.json',
+  check: 'backup.restore-test',
+  status: 'pass',
+  observedAt: '2026-11-20T08:00:00.000Z',
+  rawControls: [],
+  controls: to(),
+  ...over,
+});
+const note = (over: Partial<NoteRecord> = {}): NoteRecord => ({
+  type: 'note',
+  format: 'note',
+  file: 'notes/n.md',
+  kind: 'practice',
+  title: 'Restore test',
+  author: 'Zoë Ødegård',
+  date: '2026-10-01',
+  body: 'Restored the ledger database into staging.',
+  rawControls: [],
+  controls: to(),
+  ...over,
+});
+
+function statusOf(records: EvidenceRecord[], options: { id?: string; exclusions?: Map<string, { justification: string }> } = {}) {
+  const evaluation = evaluate({ records, catalog, asOf, freshness, exclusions: options.exclusions ?? new Map() });
+  const control = evaluation.controls.find((c) => c.framework === 'iso27001-2022' && c.id === (options.id ?? 'A.8.13'))!;
+  return control;
+}
+
+describe('evaluate: one status per control, with reasons', () => {
+  it.each<[string, EvidenceRecord[], string, RegExp]>([
+    ['nothing maps to it', [], 'no-evidence', /No evidence maps to this control/],
+    ['a fresh passing check', [check()], 'effective', /Fresh evidence of operation: 1 passing check, newest from 2026-11-20/],
+    ['a fresh practice note', [note()], 'effective', /1 practice note/],
+    ['a check failing in its latest observation', [check({ status: 'fail', resource: 'db-1' })], 'deficient', /fails in its latest observation: backup\.restore-test on db-1/],
+    ['an earlier failure remediated by a later pass', [check({ status: 'fail', observedAt: '2026-11-01T00:00:00Z' }), check()], 'effective', /passing check/],
+    ['a pass superseded by a later failure', [check(), check({ status: 'fail', observedAt: '2026-11-22T00:00:00Z' })], 'deficient', /fails/],
+    ['only old evidence', [check({ observedAt: '2026-09-01T00:00:00Z' }), note({ date: '2024-06-01' })], 'stale', /newest is from 2026-09-01, 83 days before 2026-11-23/],
+    ['a policy alone', [note({ kind: 'policy' })], 'no-evidence', /Only policy \(work as imagined\)/],
+    ['an active exception alone', [note({ kind: 'exception', expires: '2027-03-01' })], 'no-evidence', /Only an accepted exception/],
+    ['an expired exception', [check(), note({ kind: 'exception', title: 'Legacy NAS', expires: '2026-09-30' })], 'deficient', /Exception "Legacy NAS" expired on 2026-09-30/],
+    ['skipped and manual results only', [check({ status: 'skip' }), check({ status: 'manual', resource: 'x' })], 'no-evidence', /Only skipped, errored or manual/],
+    ['a missed policy cadence', [note({ kind: 'policy', title: 'Backup policy', cadenceDays: 90 }), note({ date: '2026-06-01' })], 'deficient', /every 90 days; the newest practice or check evidence is from 2026-06-01, 175 days/],
+    ['a policy cadence never carried out', [note({ kind: 'policy', title: 'Backup policy', cadenceDays: 90 })], 'deficient', /no practice note or check shows it was ever done/],
+    ['a kept policy cadence', [note({ kind: 'policy', cadenceDays: 90 }), note({ date: '2026-10-01' })], 'effective', /practice note/],
+    ['an undated passing check', [check({ observedAt: undefined })], 'no-evidence', /no observation date/],
+    ['crosswalked evidence', [check({ controls: to('A.8.13', 'crosswalk') })], 'effective', /through the SOC 2 ↔ ISO\/IEC 27001 crosswalk/],
+  ])('%s', (_case, records, status, reason) => {
+    const control = statusOf(records);
+    expect(control.status).toBe(status);
+    expect(control.reasons.join('\n')).toMatch(reason);
+  });
+
+  it('freshness windows are inclusive at their edge', () => {
+    expect(statusOf([check({ observedAt: '2026-10-24T23:59:00Z' })]).status).toBe('effective');
+    expect(statusOf([check({ observedAt: '2026-10-23T00:00:00Z' })]).status).toBe('stale');
+    expect(statusOf([note({ date: '2025-11-23' })]).status).toBe('effective');
+    expect(statusOf([note({ date: '2025-11-22' })]).status).toBe('stale');
+  });
+
+  it('an exclusion wins, keeps its justification and still reports failures', () => {
+    const control = statusOf([check({ status: 'fail' })], { exclusions: new Map([['iso27001-2022:A.8.13', { justification: 'No backups are kept: stateless service.' }]]) });
+    expect(control.status).toBe('not-applicable');
+    expect(control.reasons[0]).toBe('Excluded from scope: No backups are kept: stateless service.');
+    expect(control.reasons[1]).toMatch(/Evidence still mapped here shows problems/);
+  });
+
+  it('an active exception does not hide a failing check', () => {
+    const control = statusOf([check({ status: 'fail' }), note({ kind: 'exception', title: 'Known gap', expires: '2027-01-01' })]);
+    expect(control.status).toBe('deficient');
+    expect(control.reasons.join(' ')).toMatch(/Accepted risk "Known gap" .* applies until 2027-01-01/);
+  });
+
+  it('evaluates every control of both frameworks, each exactly once', () => {
+    const evaluation = evaluate({ records: [], catalog, asOf, freshness, exclusions: new Map() });
+    const total = catalog.frameworks.reduce((n, f) => n + f.controls.length, 0);
+    expect(evaluation.controls).toHaveLength(total);
+    expect(new Set(evaluation.controls.map((c) => `${c.framework}:${c.id}`)).size).toBe(total);
+  });
+
+  it('sets aside evidence dated after the as-of date', () => {
+    const { current, future } = splitFutureDated([check(), check({ observedAt: '2026-11-24T00:00:00Z' }), note({ date: '2026-11-23' })], asOf);
+    expect(current).toHaveLength(2);
+    expect(future).toHaveLength(1);
+  });
+
+  it('keeps only the newest observation per check and resource', () => {
+    const cite = (r: CheckRecord) => ({ record: r, mappings: r.controls, fresh: true });
+    const latest = latestObservations([
+      cite(check({ resource: 'a', status: 'fail', observedAt: '2026-11-01T00:00:00Z' })),
+      cite(check({ resource: 'a', status: 'pass', observedAt: '2026-11-02T00:00:00Z' })),
+      cite(check({ resource: 'b', status: 'fail' })),
+    ]);
+    expect(latest.map((l) => [l.resource, l.status, l.earlier])).toEqual([
+      ['a', 'pass', 1],
+      ['b', 'fail', 0],
+    ]);
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { collectedFrom } from '../../../test/helpers/source.js';
+import { parseFile } from '../parse-file.js';
+
+const row = { check: 'backup.restore-test', status: 'pass', observed_at: '2026-11-20T08:00:00Z', controls: ['A.8.13', 'A1.2'], resource: 'db-1' };
+
+describe('native check results', () => {
+  it('reads a JSON array and a results object with tool and version', async () => {
+    const array = await parseFile(collectedFrom('a.json', JSON.stringify([row, { ...row, resource: 'db-2', status: 'FAIL' }])));
+    expect(array).toMatchObject({ format: 'native-json', accepted: true });
+    expect(array.records.map((r) => r.type === 'check' && r.status)).toEqual(['pass', 'fail']);
+    const object = await parseFile(collectedFrom('o.json', JSON.stringify({ tool: 'backup-audit', version: '2.1', results: [row] })));
+    expect(object.records[0]).toMatchObject({ tool: 'backup-audit', toolVersion: '2.1', observedAt: '2026-11-20T08:00:00.000Z', place: { pointer: '/results/0' } });
+  });
+
+  it('reads JSON Lines and reports a broken line by number without losing the others', async () => {
+    const parsed = await parseFile(collectedFrom('c.jsonl', `${JSON.stringify(row)}\n{"check": "x", broken\n${JSON.stringify(row)}\n`));
+    expect(parsed).toMatchObject({ format: 'native-jsonl', accepted: true, invalidRecords: 1 });
+    expect(parsed.records).toHaveLength(2);
+    expect(parsed.diagnostics[0]).toMatchObject({ code: 'native/syntax', place: { line: 2 } });
+  });
+
+  it('reads CSV with ;-separated controls and reports a bad row by line', async () => {
+    const csv = 'check,status,observed_at,controls,resource\nmfa.enforced,pass,2026-11-01T00:00:00Z,A.8.5;CC6.1,okta\nmfa.enforced,maybe,2026-11-01,A.8.5,okta\n';
+    const parsed = await parseFile(collectedFrom('c.csv', csv));
+    expect(parsed.format).toBe('native-csv');
+    expect(parsed.records[0]?.rawControls).toEqual(['A.8.5', 'CC6.1']);
+    expect(parsed.diagnostics[0]).toMatchObject({ code: 'native/invalid-record', place: { line: 3 } });
+    expect(parsed.diagnostics[0]?.message).toMatch(/status/);
+  });
+
+  it('rejects truncated JSON with the line and column', async () => {
+    const parsed = await parseFile(collectedFrom('t.json', '[\n  {"check": "a", "status": "pass",\n'));
+    expect(parsed.accepted).toBe(false);
+    expect(parsed.diagnostics[0]).toMatchObject({ code: 'native/syntax', file: 't.json' });
+    expect(parsed.diagnostics[0]?.place?.line).toBeGreaterThanOrEqual(2);
+  });
+
+  it('rejects a file whose every record is invalid, and an empty file', async () => {
+    const bad = await parseFile(collectedFrom('b.json', JSON.stringify([{ check: 'a', status: 'pass' }])));
+    expect(bad.accepted).toBe(false);
+    expect(bad.reason).toMatch(/observed_at: required field is missing/);
+    const empty = await parseFile(collectedFrom('e.json', ''));
+    expect(empty).toMatchObject({ accepted: false, reason: 'empty file' });
+  });
+
+  it('rejects binary and unrecognised files with a reason', async () => {
+    const binary = await parseFile(collectedFrom('x.bin', Buffer.from([0, 1, 2, 3, 0, 255])));
+    expect(binary).toMatchObject({ accepted: false, format: 'unknown' });
+    expect(binary.diagnostics[0]?.code).toBe('format/unknown');
+    const prose = await parseFile(collectedFrom('readme.txt', 'just some words'));
+    expect(prose.reason).toBe('not a recognised evidence format');
+  });
+});
