@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { ConfigError, isValidDate, type ConfigOptions } from '../config/load.js';
 import { formatDiagnostic } from '../diagnostics/codes.js';
@@ -43,10 +43,10 @@ function commonOptions<T>(y: Argv<T>) {
     .option('strict', { type: 'boolean', default: false, describe: 'exit 1 if any input is rejected or any diagnostic is an error' })
     .option('quiet', { type: 'boolean', default: false, describe: 'print only errors' })
     .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' })
+    .strict()
     .check((argv) => {
       const asOf = argv['as-of'];
-      if (asOf !== undefined && !isValidDate(asOf)) throw new Error(`--as-of ${asOf}: expected a calendar date as YYYY-MM-DD`);
-      return true;
+      return asOf === undefined || isValidDate(asOf) || `--as-of ${asOf}: expected a calendar date as YYYY-MM-DD`;
     });
 }
 
@@ -85,7 +85,11 @@ function summarize(analysis: Analysis, result: BuildResult | undefined, cwd: str
       errors: analysis.diagnostics.filter((d) => d.severity === 'error').length,
       warnings: analysis.diagnostics.filter((d) => d.severity === 'warning').length,
     },
-    outputs: (result?.outputs ?? []).map((o) => relative(cwd, `${analysis.config.outDir}/${o.path}`) || o.path),
+    outputs: (result?.outputs ?? []).map((o) => {
+      const path = join(analysis.config.outDir, o.path);
+      const shown = relative(cwd, path);
+      return shown.startsWith('..') ? path : shown;
+    }),
   };
 }
 
@@ -129,10 +133,11 @@ async function run(kind: 'build' | 'check', args: CommonArgs, io: Io): Promise<n
   }
 }
 
+class UsageError extends Error {}
+
 /** The CLI as a function: parses argv, runs the pipeline, prints, and returns the exit code. */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   let code = 0;
-  let usageError: string | undefined;
   const cli = yargs(argv)
     .scriptName('legible')
     .usage('$0 <command> [options]\n\nTurns a folder of security evidence into honest, traceable narratives.')
@@ -148,19 +153,21 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .help()
     .exitProcess(false)
     .fail((message, error) => {
-      if (error) throw error;
-      usageError = message;
+      // Stop here: a fail handler that returns lets yargs go on to run the command.
+      throw error && !message ? error : new UsageError(message || error?.message || 'usage error');
     })
     .wrap(Math.min(100, process.stdout.columns || 100));
   let helpOrVersion = false;
-  await cli.parseAsync(argv, {}, (_err, parsed, output) => {
-    if (output && (parsed.help || parsed.version)) {
-      helpOrVersion = true;
-      io.out(`${output}\n`);
-    }
-  });
-  if (usageError) {
-    io.err(`${usageError}\n\n${await cli.getHelp()}\n`);
+  try {
+    await cli.parseAsync(argv, {}, (_err, parsed, output) => {
+      if (output && (parsed.help || parsed.version)) {
+        helpOrVersion = true;
+        io.out(`${output}\n`);
+      }
+    });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`${error.message}\n\n${await cli.getHelp()}\n`);
     return 2;
   }
   return helpOrVersion ? 0 : code;

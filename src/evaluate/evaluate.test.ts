@@ -109,3 +109,13 @@ describe('evaluate: one status per control, with reasons', () => {
     ]);
   });
 });
+
+describe('crosswalked policies', () => {
+  it('a cadence applies only where the policy names the control', () => {
+    const policy = note({ kind: 'policy', cadenceDays: 90, controls: to('A.8.13', 'crosswalk') });
+    const control = statusOf([policy, note({ date: '2026-01-01' })]);
+    expect(control.status).toBe('effective');
+    const named = statusOf([{ ...policy, controls: to('A.8.13') }, note({ date: '2026-01-01' })]);
+    expect(named.status).toBe('deficient');
+  });
+});

@@ -134,7 +134,8 @@ export function evaluateControl(control: CatalogControl, gathered: Gathered, inp
   }
   for (const policy of policies) {
     const cadence = policy.record.cadenceDays;
-    if (cadence === undefined) continue;
+    // A cadence binds the activity its policy names, not every control the crosswalk pairs it with.
+    if (cadence === undefined || policy.mappings.every((m) => m.source === 'crosswalk')) continue;
     if (latestEvidence === undefined) {
       deficiencies.push(`Policy "${policy.record.title}" requires this at least every ${cadence} days, but no practice note or check shows it was ever done.`);
     } else if (ageInDays(asOf, latestEvidence) > cadence) {

@@ -43,9 +43,11 @@ describe('mapRecords', () => {
     ]);
   });
 
-  it('does not crosswalk onto a control that is already mapped directly', () => {
+  it('does not crosswalk into a framework the evidence already names', () => {
     const { records } = mapRecords([check({ rawControls: ['CC6.1', 'A.8.5'] })], [], catalog);
-    const a85 = records[0]!.controls.filter((m) => m.id === 'A.8.5');
-    expect(a85.map((m) => m.source)).toEqual(['explicit']);
+    expect(records[0]!.controls).toEqual([
+      { framework: 'soc2-2017', id: 'CC6.1', source: 'explicit' },
+      { framework: 'iso27001-2022', id: 'A.8.5', source: 'explicit' },
+    ]);
   });
 });

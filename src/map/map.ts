@@ -13,7 +13,7 @@ function add(list: ControlMapping[], mapping: ControlMapping): void {
 
 /**
  * Resolve every record's controls: ids written in the evidence, then config rules, then the
- * crosswalk to the other framework. Each mapping keeps where it came from; none is dropped.
+ * crosswalk to a framework the record does not name. Each mapping keeps where it came from.
  */
 export function mapRecords(
   records: EvidenceRecord[],
@@ -36,9 +36,12 @@ export function mapRecords(
         for (const ref of rule.controls) add(controls, { ...ref, source: 'config-rule', via: rule.label });
       }
     }
+    // The crosswalk fills in a framework the evidence does not name. Where its author already chose
+    // controls in both frameworks, that choice is more precise than the criterion-level crosswalk.
+    const named = new Set(controls.map((m) => m.framework));
     for (const direct of [...controls]) {
       for (const counterpart of catalog.counterparts(direct)) {
-        if (controls.some((m) => m.framework === counterpart.framework && m.id === counterpart.id && m.source !== 'crosswalk')) continue;
+        if (named.has(counterpart.framework)) continue;
         add(controls, { ...counterpart, source: 'crosswalk', via: `crosswalk from ${direct.id}` });
       }
     }

@@ -12,7 +12,12 @@ export function jsonErrorPlace(text: string, error: unknown): Place {
   return { line, column: offset - before.lastIndexOf('\n') };
 }
 
-export function jsonErrorMessage(error: unknown): string {
+export function jsonErrorMessage(error: unknown, text?: string): string {
+  if (text !== undefined) {
+    const position = /position (\d+)/.exec(error instanceof Error ? error.message : '');
+    const offset = position ? Number(position[1]) : text.length;
+    if (offset >= text.trimEnd().length) return 'the JSON ends before it is complete (truncated file?)';
+  }
   const message = error instanceof Error ? error.message : String(error);
   // Drop the engine's position suffix and echo of the input: the place says where.
   return message.replace(/\s*(?:in JSON )?at position \d+.*$/s, '').replace(/, "[\s\S]*$/, '').trim();

@@ -104,10 +104,18 @@ export function packViewModel(ctx: PackContext) {
   };
 
   const groups = [...new Set(controls.map((c) => c.group))].map((group) => {
-    const members = controls.filter((c) => c.group === group);
-    const counts = countByStatus(members);
-    return { name: group, counts: statusOrder.map((s) => counts[s]), controls: members.map(controlView) };
+    const counts = countByStatus(controls.filter((c) => c.group === group));
+    return { name: group, counts: statusOrder.map((s) => counts[s]) };
   });
+  // The management-system clauses are short: one section for all of them, one per theme otherwise.
+  const sectionOf = (c: ControlEvaluation) => {
+    const kind = ctx.catalog.control(c)?.kind;
+    return kind === 'clause' ? 'Management system requirements (clauses 4–10)' : kind === 'annex-a' ? `Annex A — ${c.group} controls` : c.group;
+  };
+  const sections = [...new Set(controls.map(sectionOf))].map((name) => ({
+    name,
+    controls: controls.filter((c) => sectionOf(c) === name).map(controlView),
+  }));
   const accepted = inputs.filter((i) => i.accepted);
   const rejected = inputs.filter((i) => !i.accepted);
   const notes = accepted.flatMap((i) => i.records.filter((r): r is NoteRecord => r.type === 'note'));
@@ -132,6 +140,7 @@ export function packViewModel(ctx: PackContext) {
       .filter((c) => c.status === 'deficient')
       .map((c) => ({ id: c.id, title: c.title, reason: c.reasons[0] ?? '' })),
     groups,
+    sections,
     inputs: accepted.map((i) => ({
       path: i.file.path,
       format: i.format,

@@ -17,7 +17,7 @@ export const nativeJsonParser: Parser = {
     try {
       data = JSON.parse(text);
     } catch (error) {
-      return rejectWith(diagnostic('native/syntax', `invalid JSON: ${jsonErrorMessage(error)}`, { file, place: jsonErrorPlace(text, error) }));
+      return rejectWith(diagnostic('native/syntax', `invalid JSON: ${jsonErrorMessage(error, text)}`, { file, place: jsonErrorPlace(text, error) }));
     }
     let rows: unknown[];
     let prefix = '';

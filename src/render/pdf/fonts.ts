@@ -1,0 +1,405 @@
+/**
+ * Font handling for the PDF renderer.
+ *
+ * pdfkit does no font fallback, so every run of text is split here into
+ * sub-runs by glyph coverage: DejaVu (Sans / Sans Mono, four styles each)
+ * first, then the Noto Sans SC WOFF2 subset whose CSS `unicode-range`
+ * contains the code point. Font files are parsed once per process (fontkit,
+ * for coverage and measuring) and registered lazily, by path, in each
+ * PDF document that actually uses them.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import * as fontkit from 'fontkit';
+
+const require = createRequire(import.meta.url);
+
+const DEJAVU_DIR = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+const NOTO_DIR = path.dirname(require.resolve('noto-sans-sc/package.json'));
+
+/** The default (constructor) font of every document; never a standard-14 font. */
+export const DEFAULT_FONT_PATH = path.join(DEJAVU_DIR, 'DejaVuSans.ttf');
+
+export interface Face {
+  /** Name the face is registered under in a PDF document. */
+  readonly name: string;
+  readonly path: string;
+  readonly kind: 'dejavu' | 'noto';
+  /** Ascent / descent as a fraction of the font size (descent positive). */
+  readonly ascent: number;
+  readonly descent: number;
+}
+
+export interface TextStyleKey {
+  bold: boolean;
+  italic: boolean;
+  mono: boolean;
+}
+
+/** A piece of text drawn with one face. */
+export interface FontRun {
+  text: string;
+  face: Face;
+  /** Synthetic slant (Noto has no italic). */
+  oblique: boolean;
+}
+
+interface LoadedFace extends Face {
+  readonly font: fontkit.Font;
+  readonly unitsPerEm: number;
+  readonly widths: Map<string, number>;
+}
+
+const faces = new Map<string, LoadedFace>();
+
+function loadFace(name: string, file: string, kind: Face['kind']): LoadedFace {
+  const cached = faces.get(name);
+  if (cached) return cached;
+  const font = fontkit.openSync(file);
+  const face: LoadedFace = {
+    name,
+    path: file,
+    kind,
+    font,
+    unitsPerEm: font.unitsPerEm,
+    ascent: font.ascent / font.unitsPerEm,
+    descent: -font.descent / font.unitsPerEm,
+    widths: new Map(),
+  };
+  faces.set(name, face);
+  return face;
+}
+
+const DEJAVU_FILES: Record<string, string> = {
+  sans: 'DejaVuSans.ttf',
+  'sans-bold': 'DejaVuSans-Bold.ttf',
+  'sans-oblique': 'DejaVuSans-Oblique.ttf',
+  'sans-bold-oblique': 'DejaVuSans-BoldOblique.ttf',
+  mono: 'DejaVuSansMono.ttf',
+  'mono-bold': 'DejaVuSansMono-Bold.ttf',
+  'mono-oblique': 'DejaVuSansMono-Oblique.ttf',
+  'mono-bold-oblique': 'DejaVuSansMono-BoldOblique.ttf',
+};
+
+function dejavuKey(family: 'sans' | 'mono', bold: boolean, italic: boolean): string {
+  return family + (bold ? '-bold' : '') + (italic ? '-oblique' : '');
+}
+
+function dejavu(family: 'sans' | 'mono', bold: boolean, italic: boolean): LoadedFace {
+  const key = dejavuKey(family, bold, italic);
+  const file = DEJAVU_FILES[key];
+  if (file === undefined) throw new Error(`unknown DejaVu face ${key}`);
+  // The regular Sans face is the document's constructor font: it is used by
+  // its path so pdfkit's font cache finds it (see DocFonts.use).
+  const filePath = path.join(DEJAVU_DIR, file);
+  return loadFace(key === 'sans' ? DEFAULT_FONT_PATH : `dejavu-${key}`, filePath, 'dejavu');
+}
+
+/** The DejaVu face for a style (no fallback). */
+export function primaryFace(style: TextStyleKey): Face {
+  return dejavu(style.mono ? 'mono' : 'sans', style.bold, style.italic);
+}
+
+// ---------------------------------------------------------------------------
+// Noto Sans SC subsets, chosen by the CSS unicode-range of each WOFF2 file.
+
+interface NotoIndex {
+  /** Sorted, non-overlapping [start, end, subsetNumber] ranges. */
+  readonly ranges: readonly (readonly [number, number, number])[];
+  readonly files: ReadonlyMap<number, string>;
+}
+
+const notoIndexes = new Map<'regular' | 'bold', NotoIndex>();
+
+function notoIndex(weight: 'regular' | 'bold'): NotoIndex {
+  const cached = notoIndexes.get(weight);
+  if (cached) return cached;
+  const dir = path.join(NOTO_DIR, `noto_sans_sc_${weight}`);
+  const css = readFileSync(path.join(dir, 'css.css'), 'utf8');
+  const ranges: [number, number, number][] = [];
+  const files = new Map<number, string>();
+  const faceRe = /src:\s*url\(([^)]+)\)[^;]*;\s*unicode-range:\s*([^;]+);/g;
+  for (const m of css.matchAll(faceRe)) {
+    const file = (m[1] ?? '').replace(/^['"]|['"]$/g, '');
+    const num = Number(/\.(\d+)\.woff2$/.exec(file)?.[1] ?? files.size);
+    files.set(num, path.join(dir, file));
+    for (const part of (m[2] ?? '').split(',')) {
+      const r = /U\+([0-9a-f?]+)(?:-([0-9a-f]+))?/i.exec(part.trim());
+      if (!r?.[1]) continue;
+      const start = parseInt(r[1].replace(/\?/g, '0'), 16);
+      const end = r[2] ? parseInt(r[2], 16) : parseInt(r[1].replace(/\?/g, 'f'), 16);
+      ranges.push([start, end, num]);
+    }
+  }
+  ranges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const index: NotoIndex = { ranges, files };
+  notoIndexes.set(weight, index);
+  return index;
+}
+
+function notoFace(cp: number, bold: boolean): LoadedFace | undefined {
+  const weight = bold ? 'bold' : 'regular';
+  const { ranges, files } = notoIndex(weight);
+  let lo = 0;
+  let hi = ranges.length - 1;
+  // Last range whose start <= cp; ranges do not overlap in these CSS files,
+  // but scan back a little in case they ever do.
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if ((ranges[mid]?.[0] ?? 0) <= cp) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  for (let i = hi; i >= 0 && i >= hi - 8; i--) {
+    const r = ranges[i];
+    if (r && r[0] <= cp && cp <= r[1]) {
+      const file = files.get(r[2]);
+      if (!file) return undefined;
+      return loadFace(`noto-${weight}-${r[2]}`, file, 'noto');
+    }
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Coverage and splitting.
+
+const coverCache = new Map<string, Map<number, { face: LoadedFace; oblique: boolean }>>();
+
+function faceForCodePoint(cp: number, style: TextStyleKey): { face: LoadedFace; oblique: boolean } {
+  const key = dejavuKey(style.mono ? 'mono' : 'sans', style.bold, style.italic);
+  let cache = coverCache.get(key);
+  if (!cache) {
+    cache = new Map();
+    coverCache.set(key, cache);
+  }
+  const hit = cache.get(cp);
+  if (hit) return hit;
+  const primary = dejavu(style.mono ? 'mono' : 'sans', style.bold, style.italic);
+  let result: { face: LoadedFace; oblique: boolean } | undefined;
+  // Whitespace and controls stay in the primary face (spaces are measured there).
+  if (cp <= 0x20 || primary.font.hasGlyphForCodePoint(cp)) {
+    result = { face: primary, oblique: false };
+  } else if (style.mono) {
+    const sans = dejavu('sans', style.bold, style.italic);
+    if (sans.font.hasGlyphForCodePoint(cp)) result = { face: sans, oblique: false };
+  }
+  if (!result) {
+    const noto = notoFace(cp, style.bold);
+    if (noto?.font.hasGlyphForCodePoint(cp)) result = { face: noto, oblique: style.italic };
+  }
+  if (!result) {
+    // Last resort: the regular Sans face may have it (e.g. for oblique faces).
+    const sans = dejavu('sans', false, false);
+    result = sans.font.hasGlyphForCodePoint(cp)
+      ? { face: sans, oblique: style.italic }
+      : { face: primary, oblique: false }; // renders .notdef
+  }
+  cache.set(cp, result);
+  return result;
+}
+
+/** Splits text into maximal sub-runs that one face can draw. */
+export function splitByCoverage(text: string, style: TextStyleKey): FontRun[] {
+  const runs: FontRun[] = [];
+  let current: FontRun | undefined;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) ?? 0x20;
+    const { face, oblique } = faceForCodePoint(cp, style);
+    if (current && current.face === face && current.oblique === oblique) {
+      current.text += ch;
+    } else {
+      current = { text: ch, face, oblique };
+      runs.push(current);
+    }
+  }
+  return runs;
+}
+
+const MAX_WIDTH_CACHE = 50_000;
+
+/** Advance width of `text` in `face` at 1pt (kerning and default features applied, as pdfkit does). */
+export function unitWidth(face: Face, text: string): number {
+  const loaded = faces.get(face.name);
+  if (!loaded) throw new Error(`face ${face.name} not loaded`);
+  const cached = loaded.widths.get(text);
+  if (cached !== undefined) return cached;
+  const width = layoutWidth(loaded, text) / loaded.unitsPerEm;
+  if (loaded.widths.size >= MAX_WIDTH_CACHE) loaded.widths.clear();
+  loaded.widths.set(text, width);
+  return width;
+}
+
+interface LayoutCapable {
+  layout(text: string): { advanceWidth: number };
+}
+
+function layoutWidth(face: LoadedFace, text: string): number {
+  return (face.font as unknown as LayoutCapable).layout(text).advanceWidth;
+}
+
+// ---------------------------------------------------------------------------
+// Per-document registration.
+
+/** pdfkit internals touched here (not part of its public API). */
+interface PdfkitFontInternals {
+  _font: { subset: unknown } | null;
+}
+
+/**
+ * Registers faces lazily in one document and switches the current font.
+ * Noto subsets get the WOFF2 glyph fix (see patchWoff2Subset).
+ */
+export class DocFonts {
+  private readonly registered = new Set<string>();
+  private readonly patched = new WeakSet<object>();
+  private current: string | undefined;
+  private currentSize = -1;
+
+  constructor(private readonly doc: PDFKit.PDFDocument) {}
+
+  use(face: Face, size: number): void {
+    if (this.current !== face.name) {
+      if (face.name !== DEFAULT_FONT_PATH && !this.registered.has(face.name)) {
+        this.doc.registerFont(face.name, face.path);
+        this.registered.add(face.name);
+      }
+      this.doc.font(face.name);
+      this.current = face.name;
+      if (face.kind === 'noto') {
+        const internals = this.doc as unknown as PdfkitFontInternals;
+        const subset = internals._font?.subset;
+        if (subset && typeof subset === 'object' && !this.patched.has(subset)) {
+          patchWoff2Subset(subset as TtfSubsetInternals);
+          this.patched.add(subset);
+        }
+      }
+    }
+    if (this.currentSize !== size) {
+      this.doc.fontSize(size);
+      this.currentSize = size;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// WOFF2 subset fix.
+//
+// fontkit's TrueType subsetter copies raw `glyf` bytes at the `loca`
+// offsets. In a WOFF2 file the glyf table is stored transformed, so the copied
+// bytes are garbage and every glyph comes out empty. The fix re-encodes each
+// included glyph from its decoded contours (composites flattened, hinting
+// instructions dropped) as a plain TrueType simple glyph.
+
+interface TtfSubsetInternals {
+  font: fontkit.Font;
+  glyf: Uint8Array[];
+  loca: { offsets: number[] };
+  hmtx: { metrics: { advance: number; bearing: number }[] };
+  offset: number;
+  /** Glyph ids included so far (original font ids). */
+  glyphs: number[];
+  _addGlyph(gid: number): number;
+  encode(): Uint8Array;
+}
+
+function patchWoff2Subset(subset: TtfSubsetInternals): void {
+  subset._addGlyph = function addGlyph(this: TtfSubsetInternals, gid: number): number {
+    const glyph = this.font.getGlyph(gid);
+    const buffer = glyph._decode() ? encodeSimpleGlyph(glyph._getContours()) : new Uint8Array(0);
+    this.glyf.push(buffer);
+    this.loca.offsets.push(this.offset);
+    this.hmtx.metrics.push({ advance: glyph.advanceWidth, bearing: glyph._getMetrics().leftBearing });
+    this.offset += buffer.length;
+    return this.glyf.length - 1;
+  };
+  const encode = subset.encode;
+  subset.encode = function encodeWithMaxp(this: TtfSubsetInternals): Uint8Array {
+    // encode() copies `maxp`; flattened composites may exceed the original
+    // simple-glyph limits, so raise them on this document's font object first.
+    let maxPoints = 0;
+    let maxContours = 0;
+    for (const id of this.glyphs) {
+      const glyph = this.font.getGlyph(id);
+      if (!glyph._decode()) continue;
+      const contours = glyph._getContours();
+      maxContours = Math.max(maxContours, contours.length);
+      maxPoints = Math.max(maxPoints, contours.reduce((n, c) => n + c.length, 0));
+    }
+    const maxp = this.font.maxp;
+    maxp.maxPoints = Math.max(maxp.maxPoints, maxPoints);
+    maxp.maxContours = Math.max(maxp.maxContours, maxContours);
+    return encode.call(this);
+  };
+}
+
+const ON_CURVE = 0x01;
+const X_SHORT = 0x02;
+const Y_SHORT = 0x04;
+const X_SAME_OR_POSITIVE = 0x10;
+const Y_SAME_OR_POSITIVE = 0x20;
+
+/** Encodes contours as a TrueType simple glyph (no instructions), padded to 4 bytes. */
+export function encodeSimpleGlyph(contours: readonly (readonly fontkit.GlyphPoint[])[]): Uint8Array {
+  const points = contours.filter((c) => c.length > 0);
+  if (points.length === 0) return new Uint8Array(0);
+  const flags: number[] = [];
+  const xs: number[] = []; // encoded bytes
+  const ys: number[] = [];
+  const endPts: number[] = [];
+  let xMin = Infinity;
+  let yMin = Infinity;
+  let xMax = -Infinity;
+  let yMax = -Infinity;
+  let lastX = 0;
+  let lastY = 0;
+  let count = 0;
+  const pushCoord = (delta: number, out: number[], shortBit: number, sameBit: number): number => {
+    if (delta === 0) return sameBit;
+    if (delta >= -255 && delta <= 255) {
+      out.push(Math.abs(delta));
+      return shortBit | (delta > 0 ? sameBit : 0);
+    }
+    out.push((delta >> 8) & 0xff, delta & 0xff);
+    return 0;
+  };
+  for (const contour of points) {
+    for (const p of contour) {
+      const x = Math.round(p.x);
+      const y = Math.round(p.y);
+      xMin = Math.min(xMin, x);
+      yMin = Math.min(yMin, y);
+      xMax = Math.max(xMax, x);
+      yMax = Math.max(yMax, y);
+      let flag = p.onCurve ? ON_CURVE : 0;
+      flag |= pushCoord(x - lastX, xs, X_SHORT, X_SAME_OR_POSITIVE);
+      flag |= pushCoord(y - lastY, ys, Y_SHORT, Y_SAME_OR_POSITIVE);
+      flags.push(flag);
+      lastX = x;
+      lastY = y;
+      count++;
+    }
+    endPts.push(count - 1);
+  }
+  const size = 10 + endPts.length * 2 + 2 + flags.length + xs.length + ys.length;
+  const padded = (size + 3) & ~3;
+  const out = new Uint8Array(padded);
+  const view = new DataView(out.buffer);
+  let o = 0;
+  view.setInt16(o, endPts.length);
+  view.setInt16(o + 2, xMin);
+  view.setInt16(o + 4, yMin);
+  view.setInt16(o + 6, xMax);
+  view.setInt16(o + 8, yMax);
+  o += 10;
+  for (const e of endPts) {
+    view.setUint16(o, e);
+    o += 2;
+  }
+  view.setUint16(o, 0); // instructionLength
+  o += 2;
+  for (const f of flags) out[o++] = f;
+  for (const b of xs) out[o++] = b;
+  for (const b of ys) out[o++] = b;
+  return out;
+}

@@ -1,0 +1,400 @@
+/**
+ * Inline text layout: styled runs → measured words → wrapped lines → drawn
+ * glyph runs. Measurement is done with the same fonts (and the same fontkit
+ * layout) that pdfkit embeds, including the fallback faces, so wrapping and
+ * table row heights match what is drawn.
+ */
+import { type DocFonts, type Face, primaryFace, splitByCoverage, unitWidth } from './fonts.js';
+import type { Run } from './markdown.js';
+
+export interface InlineStyle {
+  size: number;
+  color: string;
+  bold?: boolean;
+  italic?: boolean;
+  /** Whole block in the mono face (code blocks). */
+  mono?: boolean;
+  /** Size factor for inline code spans. */
+  codeScale?: number;
+}
+
+interface Segment {
+  text: string;
+  face: Face;
+  oblique: boolean;
+  size: number;
+  color: string;
+  strike: boolean;
+  width: number;
+}
+
+interface Word {
+  kind: 'word';
+  segs: Segment[];
+  width: number;
+}
+
+interface Space {
+  kind: 'space';
+  seg: Segment;
+  width: number;
+}
+
+interface Newline {
+  kind: 'newline';
+}
+
+type Atom = Word | Space | Newline;
+
+export interface Line {
+  items: (Word | Space)[];
+  width: number;
+  /** Distance from the line top to the baseline. */
+  ascent: number;
+  /** Line box height without the line gap. */
+  height: number;
+}
+
+/** CJK and other scripts written without spaces: a line may break between any two such characters. */
+const BREAK_ANYWHERE = /[\u2E80-\u2FFF\u3000-\u30FF\u3100-\u312F\u3190-\u31FF\u3400-\u4DBF\u4E00-\u9FFF\uA960-\uA97F\uAC00-\uD7AF\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFFEF]|[\u{20000}-\u{3FFFF}]/u;
+const WHITESPACE = /[ \t\u00A0\u2000-\u200B\u3000]/;
+/** Must not start a line (closing punctuation): glued to the preceding word. */
+const NO_LINE_START = new Set([...'。，、；：？！）」』】〉》〕｝］”’・…‥ー々ゝゞ～.,;:!?)]}%']);
+/** Must not end a line (opening punctuation): glued to the following character. */
+const NO_LINE_END = new Set([...'（「『【〈《〔｛［“‘']);
+
+function measureSeg(text: string, face: Face, size: number): number {
+  return unitWidth(face, text) * size;
+}
+
+/**
+ * Breaks styled runs into atoms. In `pre` mode (code blocks) spaces are kept
+ * as typed; otherwise runs of whitespace collapse to one space.
+ */
+export function toAtoms(runs: readonly Run[], style: InlineStyle, pre = false): Atom[] {
+  const atoms: Atom[] = [];
+  let word: Word | null = null;
+  const finishWord = (): void => {
+    if (word && word.segs.length > 0) atoms.push(word);
+    word = null;
+  };
+  for (const run of runs) {
+    const mono = style.mono === true || run.code;
+    const size = run.code && !style.mono ? style.size * (style.codeScale ?? 0.9) : style.size;
+    const key = { bold: run.bold || style.bold === true, italic: run.italic || style.italic === true, mono };
+    const spaceFace = primaryFace(key);
+    // Split the run into whitespace / break-anywhere chars / other text.
+    let buffer = '';
+    const flush = (): void => {
+      if (buffer === '') return;
+      for (const fr of splitByCoverage(buffer, key)) {
+        word ??= { kind: 'word', segs: [], width: 0 };
+        const w = measureSeg(fr.text, fr.face, size);
+        const last = word.segs[word.segs.length - 1];
+        if (last && last.face === fr.face && last.oblique === fr.oblique && last.size === size && last.strike === run.strike) {
+          last.text += fr.text;
+          last.width += w;
+        } else {
+          word.segs.push({ text: fr.text, face: fr.face, oblique: fr.oblique, size, color: style.color, strike: run.strike, width: w });
+        }
+        word.width += w;
+      }
+      buffer = '';
+    };
+    for (const ch of run.text) {
+      if (buffer === '' && word === null && NO_LINE_START.has(ch)) {
+        // Closing punctuation right after a finished word (e.g. after a CJK
+        // character): reopen that word so the line cannot start with it.
+        const last = atoms[atoms.length - 1];
+        if (last?.kind === 'word') {
+          atoms.pop();
+          word = last;
+        }
+      }
+      if (ch === '\n') {
+        flush();
+        finishWord();
+        atoms.push({ kind: 'newline' });
+      } else if (WHITESPACE.test(ch)) {
+        flush();
+        finishWord();
+        const text = ch === '\t' ? (pre ? '    ' : ' ') : ch === '\u00A0' || ch === '\u3000' ? ch : ' ';
+        const last = atoms[atoms.length - 1];
+        if (!pre && last?.kind === 'space') continue;
+        const width = measureSeg(text, text === '\u3000' ? primaryFaceFor(text, key) : spaceFace, size);
+        atoms.push({
+          kind: 'space',
+          width,
+          seg: { text, face: text === '\u3000' ? primaryFaceFor(text, key) : spaceFace, oblique: false, size, color: style.color, strike: run.strike, width },
+        });
+      } else if (BREAK_ANYWHERE.test(ch)) {
+        flush();
+        // Break before this character unless the word so far is only opening
+        // punctuation or this is closing punctuation.
+        const w = word as Word | null;
+        const openOnly = w !== null && w.segs.every((sg) => [...sg.text].every((c) => NO_LINE_END.has(c)));
+        if (!openOnly && !NO_LINE_START.has(ch)) finishWord();
+        buffer = ch;
+        flush();
+        if (!NO_LINE_END.has(ch)) finishWord();
+      } else {
+        buffer += ch;
+      }
+    }
+    flush();
+    // A word may continue into the next run ("**bold**text").
+  }
+  finishWord();
+  return atoms;
+}
+
+function primaryFaceFor(ch: string, key: { bold: boolean; italic: boolean; mono: boolean }): Face {
+  return splitByCoverage(ch, key)[0]?.face ?? primaryFace(key);
+}
+
+/** Break-friendly characters inside long words (paths, hashes with dashes, URLs). */
+const SOFT_BREAK_AFTER = /[/\\\-_.,;:?&=]/;
+
+/** Splits a word that is wider than `first` into pieces: the first fits `first`, the rest fit `full`. */
+function splitWord(word: Word, first: number, full: number): Word[] {
+  const pieces: Word[] = [];
+  let current: Word = { kind: 'word', segs: [], width: 0 };
+  let limit = first;
+  // Characters with their widths, keeping segment attributes.
+  const chars: { ch: string; seg: Segment; w: number }[] = [];
+  for (const seg of word.segs) {
+    for (const ch of seg.text) chars.push({ ch, seg, w: measureSeg(ch, seg.face, seg.size) });
+  }
+  let i = 0;
+  while (i < chars.length) {
+    // Take as many chars as fit (at least one).
+    let width = 0;
+    let j = i;
+    let lastSoft = -1;
+    while (j < chars.length) {
+      const c = chars[j];
+      if (!c) break;
+      if (width + c.w > limit && j > i) break;
+      width += c.w;
+      if (SOFT_BREAK_AFTER.test(c.ch)) lastSoft = j;
+      j++;
+    }
+    // Prefer a soft break point in the second half of the piece.
+    if (j < chars.length && lastSoft >= i && lastSoft + 1 < j && lastSoft + 1 - i > (j - i) / 2) j = lastSoft + 1;
+    current = { kind: 'word', segs: [], width: 0 };
+    for (let k = i; k < j; k++) {
+      const c = chars[k];
+      if (!c) continue;
+      const last = current.segs[current.segs.length - 1];
+      if (last && last.face === c.seg.face && last.oblique === c.seg.oblique && last.size === c.seg.size && last.strike === c.seg.strike) {
+        last.text += c.ch;
+        last.width += c.w;
+      } else {
+        current.segs.push({ ...c.seg, text: c.ch, width: c.w });
+      }
+      current.width += c.w;
+    }
+    pieces.push(current);
+    i = j;
+    limit = full;
+  }
+  return pieces;
+}
+
+function lineMetrics(line: Line, baseSize: number): void {
+  let ascent = baseSize * 0.928;
+  let height = baseSize * 1.164;
+  for (const item of line.items) {
+    const segs = item.kind === 'word' ? item.segs : [item.seg];
+    for (const s of segs) {
+      // Line boxes use the DejaVu metrics of each size so that lines with
+      // CJK fallback glyphs keep the same rhythm as Latin lines.
+      ascent = Math.max(ascent, s.size * 0.928);
+      height = Math.max(height, s.size * 1.164);
+    }
+  }
+  line.ascent = ascent;
+  line.height = height;
+}
+
+/** Wraps atoms into lines no wider than `maxWidth`. */
+export function wrap(atoms: readonly Atom[], maxWidth: number, baseSize: number, pre = false): Line[] {
+  const lines: Line[] = [];
+  let line: Line = { items: [], width: 0, ascent: 0, height: 0 };
+  let pendingSpaces: Space[] = [];
+  const finish = (): void => {
+    // Drop trailing spaces.
+    while (line.items.length > 0 && line.items[line.items.length - 1]?.kind === 'space') {
+      const sp = line.items.pop();
+      if (sp) line.width -= sp.width;
+    }
+    lineMetrics(line, baseSize);
+    lines.push(line);
+    line = { items: [], width: 0, ascent: 0, height: 0 };
+    pendingSpaces = [];
+  };
+  const spacesWidth = (): number => pendingSpaces.reduce((w, s) => w + s.width, 0);
+  const addWord = (word: Word): void => {
+    const sw = line.items.length > 0 || pre ? spacesWidth() : 0;
+    if (line.width + sw + word.width <= maxWidth + 0.01) {
+      if (line.items.length > 0 || pre) line.items.push(...pendingSpaces);
+      line.width += sw;
+      pendingSpaces = [];
+      line.items.push(word);
+      line.width += word.width;
+      return;
+    }
+    if (word.width <= maxWidth + 0.01) {
+      if (line.items.length > 0) finish();
+      pendingSpaces = [];
+      line.items.push(word);
+      line.width += word.width;
+      return;
+    }
+    // Longer than a whole line: break inside the word.
+    let remaining = maxWidth - line.width - sw;
+    if (line.items.length > 0 && remaining < maxWidth * 0.25) {
+      finish();
+      remaining = maxWidth;
+    } else if (line.items.length > 0 || pre) {
+      line.items.push(...pendingSpaces);
+      line.width += sw;
+      pendingSpaces = [];
+    }
+    const pieces = splitWord(word, Math.max(remaining, 1), maxWidth);
+    pieces.forEach((piece, idx) => {
+      if (idx > 0) finish();
+      line.items.push(piece);
+      line.width += piece.width;
+    });
+  };
+  for (const atom of atoms) {
+    if (atom.kind === 'newline') {
+      finish();
+    } else if (atom.kind === 'space') {
+      pendingSpaces.push(atom);
+    } else {
+      addWord(atom);
+    }
+  }
+  if (line.items.length > 0 || lines.length === 0 || pre) finish();
+  return lines;
+}
+
+/** Convenience: runs → lines. */
+export function layoutRuns(runs: readonly Run[], style: InlineStyle, maxWidth: number, pre = false): Line[] {
+  return wrap(toAtoms(runs, style, pre), maxWidth, style.size, pre);
+}
+
+/** Widest single word and full single-line width (table column sizing). */
+export function measureRuns(runs: readonly Run[], style: InlineStyle): { min: number; max: number } {
+  const atoms = toAtoms(runs, style);
+  let min = 0;
+  let max = 0;
+  let lineWidth = 0;
+  let pending = 0;
+  for (const a of atoms) {
+    if (a.kind === 'word') {
+      min = Math.max(min, a.width);
+      lineWidth += pending + a.width;
+      pending = 0;
+    } else if (a.kind === 'space') {
+      pending += lineWidth > 0 ? a.width : 0;
+    } else {
+      max = Math.max(max, lineWidth);
+      lineWidth = 0;
+      pending = 0;
+    }
+  }
+  max = Math.max(max, lineWidth);
+  return { min, max };
+}
+
+/**
+ * Draws one line with its top at `top`. Consecutive pieces sharing a face,
+ * size, colour and slant are drawn with a single text call (spaces included,
+ * so text extraction sees real spaces).
+ */
+export function drawLine(
+  doc: PDFKit.PDFDocument,
+  fonts: DocFonts,
+  line: Line,
+  x: number,
+  top: number,
+  align: 'left' | 'center' | 'right' = 'left',
+  boxWidth = line.width,
+): void {
+  let cx = x;
+  if (align === 'right') cx = x + boxWidth - line.width;
+  else if (align === 'center') cx = x + (boxWidth - line.width) / 2;
+  const baseline = top + line.ascent;
+  let group: Segment | null = null;
+  let groupX = cx;
+  const flush = (): void => {
+    if (!group) return;
+    fonts.use(group.face, group.size);
+    doc.fillColor(group.color);
+    doc.text(group.text, groupX, baseline, {
+      lineBreak: false,
+      baseline: 'alphabetic',
+      ...(group.oblique ? { oblique: true } : {}),
+    });
+    if (group.strike) {
+      const y = baseline - group.size * 0.3;
+      doc
+        .save()
+        .lineWidth(Math.max(0.5, group.size / 16))
+        .strokeColor(group.color)
+        .moveTo(groupX, y)
+        .lineTo(groupX + group.width, y)
+        .stroke()
+        .restore();
+    }
+    group = null;
+  };
+  for (const item of line.items) {
+    const segs = item.kind === 'word' ? item.segs : [item.seg];
+    for (const s of segs) {
+      if (
+        group &&
+        group.face === s.face &&
+        group.size === s.size &&
+        group.color === s.color &&
+        group.oblique === s.oblique &&
+        group.strike === s.strike
+      ) {
+        group.text += s.text;
+        group.width += s.width;
+      } else {
+        flush();
+        group = { ...s };
+        groupX = cx;
+      }
+      cx += s.width;
+    }
+  }
+  flush();
+}
+
+/** Truncates runs so that they fit one line, with an ellipsis. */
+export function fitOneLine(runs: readonly Run[], style: InlineStyle, maxWidth: number): Line {
+  const full = layoutRuns(runs, style, Number.MAX_SAFE_INTEGER);
+  const single = full[0] ?? { items: [], width: 0, ascent: style.size * 0.928, height: style.size * 1.164 };
+  if (single.width <= maxWidth) return single;
+  const text = runs.map((r) => r.text).join('');
+  const chars = [...text];
+  let lo = 0;
+  let hi = chars.length;
+  let best: Line | undefined;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const candidate = layoutRuns([{ text: chars.slice(0, mid).join('').trimEnd() + '…', bold: false, italic: false, code: false, strike: false }], style, Number.MAX_SAFE_INTEGER)[0];
+    if (candidate && candidate.width <= maxWidth) {
+      best = candidate;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return best ?? single;
+}
