@@ -119,3 +119,12 @@ describe('crosswalked policies', () => {
     expect(named.status).toBe('deficient');
   });
 });
+
+describe('policy and practice divergence', () => {
+  it('names a gap in the recorded activity wider than the cadence, without changing a kept cadence', () => {
+    const policy = note({ kind: 'policy', title: 'Review standard', cadenceDays: 30 });
+    const control = statusOf([policy, note({ date: '2026-07-21' }), note({ date: '2026-09-14' }), note({ date: '2026-11-03' })]);
+    expect(control.status).toBe('effective');
+    expect(control.reasons.join(' ')).toMatch(/Policy and practice diverge: "Review standard" requires this every 30 days, but the recorded activity has a gap of 55 days \(2026-07-21 to 2026-09-14\)/);
+  });
+});

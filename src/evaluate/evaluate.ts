@@ -105,6 +105,18 @@ export function evaluate(input: EvaluateInput): Evaluation {
   return { asOf: input.asOf, controls };
 }
 
+/** The longest stretch between consecutive dates (sorted ascending). */
+export function widestGap(dates: string[]): { days: number; from: string; to: string } | undefined {
+  let widest: { days: number; from: string; to: string } | undefined;
+  for (let i = 1; i < dates.length; i++) {
+    const from = dates[i - 1]!;
+    const to = dates[i]!;
+    const days = ageInDays(to, from);
+    if (!widest || days > widest.days) widest = { days, from, to };
+  }
+  return widest;
+}
+
 const byDateDesc = <T extends EvidenceRecord>(a: Cited<T>, b: Cited<T>) =>
   (recordDate(b.record) ?? '').localeCompare(recordDate(a.record) ?? '') || a.record.file.localeCompare(b.record.file);
 
@@ -152,6 +164,16 @@ export function evaluateControl(control: CatalogControl, gathered: Gathered, inp
   }
 
   const context: string[] = [];
+  for (const policy of policies) {
+    const cadence = policy.record.cadenceDays;
+    if (cadence === undefined || policy.mappings.every((m) => m.source === 'crosswalk')) continue;
+    const gap = widestGap(operationDates.filter((d) => ageInDays(asOf, d) <= freshness.notesDays));
+    if (gap && gap.days > cadence) {
+      context.push(
+        `Policy and practice diverge: "${policy.record.title}" requires this every ${cadence} days, but the recorded activity has a gap of ${gap.days} days (${gap.from} to ${gap.to}).`,
+      );
+    }
+  }
   for (const exception of exceptions) {
     const expires = exception.record.expires;
     if (expires !== undefined && ageInDays(asOf, expires) <= 0) {

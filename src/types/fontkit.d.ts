@@ -40,6 +40,8 @@ declare module 'fontkit' {
     hasGlyphForCodePoint(codePoint: number): boolean;
     glyphForCodePoint(codePoint: number): Glyph;
     getGlyph(glyphId: number): Glyph;
+    /** Shapes text with the default features (kerning, ligatures). */
+    layout(text: string): { advanceWidth: number; glyphs: Glyph[] };
   }
 
   export function openSync(filename: string, postscriptName?: string): Font;

@@ -230,12 +230,8 @@ export function unitWidth(face: Face, text: string): number {
   return width;
 }
 
-interface LayoutCapable {
-  layout(text: string): { advanceWidth: number };
-}
-
 function layoutWidth(face: LoadedFace, text: string): number {
-  return (face.font as unknown as LayoutCapable).layout(text).advanceWidth;
+  return face.font.layout(text).advanceWidth;
 }
 
 // ---------------------------------------------------------------------------

@@ -57,7 +57,8 @@ export interface Line {
 
 /** CJK and other scripts written without spaces: a line may break between any two such characters. */
 const BREAK_ANYWHERE = /[\u2E80-\u2FFF\u3000-\u30FF\u3100-\u312F\u3190-\u31FF\u3400-\u4DBF\u4E00-\u9FFF\uA960-\uA97F\uAC00-\uD7AF\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFFEF]|[\u{20000}-\u{3FFFF}]/u;
-const WHITESPACE = /[ \t\u00A0\u2000-\u200B\u3000]/;
+/** Breakable spaces (no-break space U+00A0 is an ordinary character here). */
+const WHITESPACE = /[ \t\u2000-\u200A\u3000]/;
 /** Must not start a line (closing punctuation): glued to the preceding word. */
 const NO_LINE_START = new Set([...'。，、；：？！）」』】〉》〕｝］”’・…‥ー々ゝゞ～.,;:!?)]}%']);
 /** Must not end a line (opening punctuation): glued to the following character. */
@@ -115,17 +116,25 @@ export function toAtoms(runs: readonly Run[], style: InlineStyle, pre = false): 
         flush();
         finishWord();
         atoms.push({ kind: 'newline' });
+      } else if (ch === '\u200B') {
+        // Zero-width space: a break opportunity with no width.
+        flush();
+        finishWord();
+      } else if ((ch < ' ' && ch !== '\t') || ch === '\u00AD' || ch === '\u007F') {
+        // Control characters and soft hyphens are not drawn.
+        continue;
       } else if (WHITESPACE.test(ch)) {
         flush();
         finishWord();
-        const text = ch === '\t' ? (pre ? '    ' : ' ') : ch === '\u00A0' || ch === '\u3000' ? ch : ' ';
+        const text = ch === '\t' ? (pre ? '    ' : ' ') : ch === '\u3000' ? ch : ' ';
         const last = atoms[atoms.length - 1];
         if (!pre && last?.kind === 'space') continue;
-        const width = measureSeg(text, text === '\u3000' ? primaryFaceFor(text, key) : spaceFace, size);
+        const face = text === '\u3000' ? primaryFaceFor(text, key) : spaceFace;
+        const width = measureSeg(text, face, size);
         atoms.push({
           kind: 'space',
           width,
-          seg: { text, face: text === '\u3000' ? primaryFaceFor(text, key) : spaceFace, oblique: false, size, color: style.color, strike: run.strike, width },
+          seg: { text, face, oblique: false, size, color: style.color, strike: run.strike, width },
         });
       } else if (BREAK_ANYWHERE.test(ch)) {
         flush();
