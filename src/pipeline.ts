@@ -65,7 +65,8 @@ export async function build(options: ConfigOptions): Promise<BuildResult> {
   const render = await loadTemplates(config.templatesDir);
   const creationDate = new Date(`${config.asOf}T00:00:00Z`);
 
-  const outputs: WrittenFile[] = [];
+  // Render everything before writing anything: a template error must not leave a half-updated --out.
+  const rendered: { path: string; content: Buffer }[] = [];
   for (const framework of catalog.frameworks) {
     const view = packViewModel({ framework, evaluation, inputs, diagnostics, config, catalog, version });
     const markdown = await render('certification-pack.md.hbs', view);
@@ -77,8 +78,10 @@ export async function build(options: ConfigOptions): Promise<BuildResult> {
       creationDate,
       footer: `${config.organization} — ${framework.name} — as of ${config.asOf}`,
     });
-    outputs.push(await writeAtomic(config.outDir, packFileName(framework.id), pdf));
+    rendered.push({ path: packFileName(framework.id), content: pdf });
   }
+  const outputs: WrittenFile[] = [];
+  for (const file of rendered) outputs.push(await writeAtomic(config.outDir, file.path, file.content));
   const manifest = buildManifest({
     version,
     asOf: config.asOf,

@@ -1,6 +1,6 @@
 import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
-import { escapeMarkdownInline, escapeViewModel, Paragraphs } from './markdown-escape.js';
+import { escapeMarkdownInline, escapeViewModel, SafeMarkdownLines } from './markdown-escape.js';
 
 const md = new MarkdownIt({ html: false, linkify: false });
 const inlineTokens = (text: string) => md.parseInline(text, {})[0]?.children ?? [];
@@ -31,8 +31,8 @@ describe('escaping evidence text for Markdown', () => {
     expect(md.parse(escaped, {}).map((t) => t.type)).toEqual(['paragraph_open', 'inline', 'paragraph_close']);
   });
 
-  it('escapes every string in a view model and splits paragraphs', () => {
-    const view = escapeViewModel({ a: '*x*', n: 3, list: ['[y]'], body: new Paragraphs('one\n\n two *2*') });
-    expect(view).toEqual({ a: '\\*x\\*', n: 3, list: ['\\[y\\]'], body: ['one', 'two \\*2\\*'] });
+  it('escapes every string in a view model, passing pre-built safe lines through', () => {
+    const view = escapeViewModel({ a: '*x*', n: 3, list: ['[y]'], body: new SafeMarkdownLines(['**bold**']) });
+    expect(view).toEqual({ a: '\\*x\\*', n: 3, list: ['\\[y\\]'], body: ['**bold**'] });
   });
 });

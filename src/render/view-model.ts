@@ -4,7 +4,8 @@ import type { CheckLatest, Cited, ControlEvaluation, ControlStatus, Evaluation }
 import { statusOrder } from '../model/evaluation.js';
 import type { ControlMapping, Diagnostic, NoteRecord, ParsedInput } from '../model/types.js';
 import { formatPlace } from '../diagnostics/codes.js';
-import { escapeViewModel, Paragraphs } from './markdown-escape.js';
+import { escapeViewModel, SafeMarkdownLines } from './markdown-escape.js';
+import { excerptLines, safeNoteLines } from './evidence-markdown.js';
 import { mappingLabel, statusLabel, statusMeaning } from './labels.js';
 
 export const HASH_PREFIX = 12;
@@ -23,18 +24,6 @@ export interface PackContext {
 const describeMappings = (mappings: ControlMapping[]): string =>
   [...new Set(mappings.map((m) => (m.source === 'crosswalk' || m.source === 'config-rule' ? `${mappingLabel[m.source]} (${m.via ?? ''})` : mappingLabel[m.source])))].join('; ');
 
-function excerpt(body: string): Paragraphs {
-  const first = body.split(/\r?\n\s*\r?\n/).map((p) => p.trim()).filter(Boolean);
-  let text = '';
-  for (const p of first) {
-    if (text && text.length + p.length > EXCERPT_CHARS) break;
-    text += `${text ? '\n\n' : ''}${p}`;
-  }
-  if (text.length > EXCERPT_CHARS) text = `${text.slice(0, EXCERPT_CHARS).replace(/\s+\S*$/, '')} …`;
-  else if (text.length < body.trim().length) text += ' …';
-  return new Paragraphs(text);
-}
-
 /** Pre-computed, display-ready data for the templates: templates format, they never decide. */
 export function packViewModel(ctx: PackContext) {
   const { framework, evaluation, inputs, config } = ctx;
@@ -52,7 +41,7 @@ export function packViewModel(ctx: PackContext) {
     cadence: c.record.cadenceDays !== undefined ? `${c.record.cadenceDays} days` : '',
     expires: c.record.expires ?? '',
     mapping: describeMappings(c.mappings),
-    excerpt: excerpt(c.record.body),
+    excerpt: new SafeMarkdownLines(excerptLines(safeNoteLines(c.record.body), EXCERPT_CHARS)),
   });
   const check = (c: CheckLatest) => ({
     check: c.check,
@@ -158,7 +147,7 @@ export function packViewModel(ctx: PackContext) {
       date: n.date,
       file: n.file,
       hash: hashOf.get(n.file)?.slice(0, HASH_PREFIX) ?? '',
-      body: new Paragraphs(n.body),
+      body: new SafeMarkdownLines(safeNoteLines(n.body)),
     })),
   });
 }

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as XLSX from 'xlsx';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { legible, pdfPlain, scratchCopy, type CliResult } from '../helpers/cli.js';
+import { legible, pdfPlain, root, scratchCopy, type CliResult } from '../helpers/cli.js';
 
 interface ManifestControl {
   framework: string;
@@ -190,5 +190,27 @@ describe('exit codes and commands', () => {
     expect(help.stdout).toMatch(/legible check/);
     const version = await legible(['--version'], d);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('user templates', () => {
+  it('renders with a templates folder given by --templates', async () => {
+    const d = scratchCopy('e2e');
+    execFileSync('cp', ['-r', join(root, 'templates'), join(d, 'my-templates')]);
+    const main = join(d, 'my-templates', 'certification-pack.md.hbs');
+    writeFileSync(main, readFileSync(main, 'utf8').replace('# {{title}}', '# {{title}} for the board of {{organization}}'));
+    const r = await legible(['build', '--as-of', '2026-11-23', '--templates', 'my-templates', '--quiet'], d);
+    expect(r.code, r.stderr).toBe(0);
+    expect(pdfPlain(join(d, 'out', 'iso27001-2022-certification-pack.pdf'))).toContain('certification pack for the board of Testbank ASA');
+  });
+
+  it('a template naming a field that does not exist is an error naming the template, and nothing is written', async () => {
+    const d = scratchCopy('e2e');
+    execFileSync('cp', ['-r', join(root, 'templates'), join(d, 'my-templates')]);
+    writeFileSync(join(d, 'my-templates', 'certification-pack.md.hbs'), '# {{title}}\n\n{{organisation}}\n');
+    const r = await legible(['build', '--as-of', '2026-11-23', '--templates', 'my-templates'], d);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/template certification-pack\.md\.hbs: "organisation" not defined/);
+    expect(existsSync(join(d, 'out', 'manifest.json'))).toBe(false);
   });
 });

@@ -51,6 +51,8 @@ interface Ctx {
 interface ActiveQuote {
   x: number;
   startY: number;
+  /** Something was drawn inside the quote on the current page. */
+  hasContent: boolean;
 }
 
 interface PendingMarker {
@@ -83,8 +85,9 @@ export class Renderer {
 
   private newPage(): void {
     for (const q of this.quotes) {
-      this.quoteRule(q, this.y);
+      if (q.hasContent) this.quoteRule(q, this.y);
       q.startY = this.top;
+      q.hasContent = false;
     }
     this.doc.addPage();
     this.y = this.top;
@@ -108,13 +111,18 @@ export class Renderer {
     if (this.y + height > this.bottom + 0.01 && this.pageHasContent) this.newPage();
   }
 
+  private markContent(): void {
+    this.pageHasContent = true;
+    for (const q of this.quotes) q.hasContent = true;
+  }
+
   private drawTextLine(line: Line, x: number, align: Align = 'left', boxWidth?: number): void {
     for (const m of this.pendingMarkers) {
       drawLine(this.doc, this.fonts, m.line, m.right - m.line.width, this.y + line.ascent - m.line.ascent);
     }
     this.pendingMarkers = [];
     drawLine(this.doc, this.fonts, line, x, this.y, align, boxWidth);
-    this.pageHasContent = true;
+    this.markContent();
   }
 
   // -- blocks ---------------------------------------------------------------
@@ -225,13 +233,13 @@ export class Renderer {
 
   private blockquote(children: Block[], ctx: Ctx): void {
     this.space(4);
-    const quote: ActiveQuote = { x: ctx.x + 3, startY: this.y };
+    const quote: ActiveQuote = { x: ctx.x + 3, startY: this.y, hasContent: false };
     this.quotes.push(quote);
     const inner: Ctx = { x: ctx.x + QUOTE_INDENT, width: ctx.width - QUOTE_INDENT, color: COLORS.quoteText, listDepth: ctx.listDepth };
     this.blocks(children, inner);
     this.gap = 0;
     this.quotes.pop();
-    this.quoteRule(quote, this.y - LINE_GAP);
+    if (quote.hasContent) this.quoteRule(quote, this.y - LINE_GAP);
     this.gap = 6;
   }
 
@@ -279,7 +287,7 @@ export class Renderer {
         ly += l.height + lineGap;
       }
       this.y = saveY + h;
-      this.pageHasContent = true;
+      this.markContent();
       i = j;
       if (i < lines.length) this.newPage();
     }
@@ -291,7 +299,7 @@ export class Renderer {
     this.ensure(8);
     const y = this.y + 4;
     this.doc.save().lineWidth(0.5).strokeColor(COLORS.rule).moveTo(ctx.x, y).lineTo(ctx.x + ctx.width, y).stroke().restore();
-    this.pageHasContent = true;
+    this.markContent();
     this.y += 8;
     this.gap = 6;
   }
@@ -397,7 +405,7 @@ export class Renderer {
       }
       this.doc.stroke().restore();
       this.y = rowTop + height;
-      this.pageHasContent = true;
+      this.markContent();
       const done = cells.every((lines, c) => (next[c] ?? 0) >= lines.length);
       if (done) return;
       this.newPage();
