@@ -80,7 +80,15 @@ export interface CheckRecord extends RecordBase {
   message?: string;
   tool?: string;
   toolVersion?: string;
+  /** What kind of finding this is, for default mappings and for readers. */
+  category?: CheckCategory;
+  /** Classifiers the tool gave (CWE-79, OWASP A03:2021, CIS 1.4, …), for default mapping rules. */
+  tags?: string[];
+  /** Where in the scanned thing the finding sits (file:line, package@version, …). */
+  location?: string;
 }
+
+export type CheckCategory = 'vulnerability' | 'misconfiguration' | 'secret' | 'code' | 'test' | 'compliance' | 'detection';
 
 /** One practitioner note (Markdown with front matter). */
 export interface NoteRecord extends RecordBase {

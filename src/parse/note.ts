@@ -1,11 +1,11 @@
 import { LineCounter, parseDocument, isMap } from 'yaml';
 import { z } from 'zod';
-import type { Diagnostic, NoteRecord, Place } from '../model/types.js';
+import type { NoteRecord, Place } from '../model/types.js';
 import { diagnostic } from '../diagnostics/codes.js';
 import { durationDays, duration } from '../config/schema.js';
 import { isValidDate } from '../config/load.js';
 import { placeOfPath } from '../config/yaml-place.js';
-import { rejectWith, type Parser, type Source } from './parser.js';
+import { reject, type Parser, type Source } from './parser.js';
 
 const FENCE = /^\uFEFF?---[ \t]*\r?\n/;
 
@@ -54,12 +54,13 @@ export const noteParser: Parser = {
     if (FENCE.test(source.head)) return 0.9;
     return /\.(md|markdown)$/i.test(source.file.path) ? 0.5 : 0;
   },
-  async parse(source: Source) {
+  async parse(source, sink) {
     const file = source.file.path;
     const text = await source.text();
     const parts = splitFrontMatter(text);
     if (!parts) {
-      return rejectWith(
+      return reject(
+        sink,
         diagnostic('note/front-matter-missing', 'no YAML front matter: a note starts with a --- block giving title, author, date and controls', {
           file,
           place: { line: 1 },
@@ -73,7 +74,8 @@ export const noteParser: Parser = {
     if (doc.errors.length || !isMap(doc.contents)) {
       const e = doc.errors[0];
       const pos = e ? lineCounter.linePos(e.pos[0]) : undefined;
-      return rejectWith(
+      return reject(
+        sink,
         diagnostic('note/front-matter-syntax', e ? `front matter YAML: ${e.message.split('\n')[0]}` : 'front matter must be a YAML mapping of fields', {
           file,
           place: shift(pos ? { line: pos.line, column: pos.col } : { line: 1 }) ?? { line: 2 },
@@ -82,13 +84,13 @@ export const noteParser: Parser = {
     }
     const parsed = frontMatterSchema.safeParse(doc.toJS());
     if (!parsed.success) {
-      const diagnostics: Diagnostic[] = parsed.error.issues.map((issue) => {
+      for (const issue of parsed.error.issues) {
         const place = shift(placeOfPath(doc, lineCounter, issue.path));
         const field = issue.path.length ? `${issue.path.join('.')}: ` : '';
         const message = issue.code === 'invalid_type' && issue.input === undefined ? 'required field is missing' : issue.message;
-        return diagnostic('note/front-matter-invalid', `front matter ${field}${message}`, { file, ...(place ? { place } : {}) });
-      });
-      return { records: [], diagnostics, rejected: true };
+        sink.diagnostic(diagnostic('note/front-matter-invalid', `front matter ${field}${message}`, { file, ...(place ? { place } : {}) }));
+      }
+      return { rejected: true };
     }
     const fm = parsed.data;
     const note: NoteRecord = {
@@ -106,10 +108,10 @@ export const noteParser: Parser = {
       ...(fm.cadence !== undefined ? { cadenceDays: durationDays(fm.cadence) } : {}),
       ...(fm.expires !== undefined ? { expires: fm.expires } : {}),
     };
-    const diagnostics: Diagnostic[] = [];
     if (!fm.controls.length) {
-      diagnostics.push(diagnostic('note/no-controls', 'the note names no controls, so it supports none', { file, place: { line: 2 } }));
+      sink.diagnostic(diagnostic('note/no-controls', 'the note names no controls, so it supports none', { file, place: { line: 2 } }));
     }
-    return { records: [note], diagnostics };
+    sink.record(note);
+    return {};
   },
 };

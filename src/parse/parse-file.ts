@@ -1,8 +1,8 @@
 import { open, readFile } from 'node:fs/promises';
-import type { ParsedInput } from '../model/types.js';
+import type { Diagnostic, EvidenceRecord, ParsedInput } from '../model/types.js';
 import { diagnostic } from '../diagnostics/codes.js';
 import type { CollectedFile } from '../collect/collect.js';
-import type { Parser, Source } from './parser.js';
+import { createReadStream, linesOf, type Parser, type Source } from './parser.js';
 import { parsers } from './registry.js';
 
 const HEAD_BYTES = 64 * 1024;
@@ -19,14 +19,15 @@ async function readHead(path: string): Promise<Buffer> {
 }
 
 function sourceOf(collected: CollectedFile, head: Buffer): Source {
-  let bytes: Promise<Buffer> | undefined;
-  const all = () => (bytes ??= readFile(collected.file.absolutePath));
+  const path = collected.file.absolutePath;
   return {
     file: collected.file,
     head: head.toString('utf8'),
     binary: head.subarray(0, 8192).includes(0),
-    bytes: all,
-    text: async () => (await all()).toString('utf8'),
+    bytes: () => readFile(path),
+    text: () => readFile(path, 'utf8'),
+    stream: () => createReadStream(path),
+    lines: () => linesOf(path),
   };
 }
 
@@ -68,21 +69,22 @@ export async function parseFile(collected: CollectedFile, registry: readonly Par
       }),
     );
   }
-  const diagnostics = rivals.length
+  const diagnostics: Diagnostic[] = rivals.length
     ? [diagnostic('format/ambiguous', `looks like ${[parser, ...rivals].map((p) => p.name).join(' and ')}; read as ${parser.name}`, { file: file.path })]
     : [];
+  const records: EvidenceRecord[] = [];
+  const sink = { record: (r: EvidenceRecord) => records.push(r), diagnostic: (d: Diagnostic) => diagnostics.push(d) };
   try {
-    const outcome = await parser.parse(source);
-    const all = [...diagnostics, ...outcome.diagnostics];
-    const firstError = all.find((d) => d.severity === 'error');
+    const result = await parser.parse(source, sink);
+    const firstError = diagnostics.find((d) => d.severity === 'error');
     return {
       file,
       format: parser.name,
-      accepted: !outcome.rejected,
-      ...(outcome.rejected ? { reason: firstError?.message ?? 'rejected' } : {}),
-      records: outcome.rejected ? [] : outcome.records,
-      diagnostics: all,
-      ...(outcome.invalidRecords ? { invalidRecords: outcome.invalidRecords } : {}),
+      accepted: !result.rejected,
+      ...(result.rejected ? { reason: firstError?.message ?? 'rejected' } : {}),
+      records: result.rejected ? [] : records,
+      diagnostics,
+      ...(result.invalidRecords ? { invalidRecords: result.invalidRecords } : {}),
     };
   } catch (error) {
     return rejected(parser.name, diagnostic('parse/crashed', `the ${parser.name} reader failed: ${(error as Error).message}`, { file: file.path }));

@@ -1,8 +1,7 @@
-import { parse } from 'csv-parse/sync';
+import { parse } from 'csv-parse';
 import { diagnostic } from '../../diagnostics/codes.js';
-import type { CheckRecord, Diagnostic } from '../../model/types.js';
-import { rejectWith, type Parser } from '../parser.js';
-import { outcomeOf, toCheckRecord } from './record.js';
+import { reject, type Parser } from '../parser.js';
+import { RowEmitter, toCheckRecord } from './record.js';
 
 const REQUIRED = ['check', 'status', 'observed_at'];
 
@@ -22,35 +21,32 @@ export const nativeCsvParser: Parser = {
     if (source.binary) return 0;
     return headerOf(source.head) ? 0.7 : 0;
   },
-  async parse(source) {
+  async parse(source, sink) {
     const file = source.file.path;
-    const text = await source.text();
-    const header = headerOf(text.slice(0, 64 * 1024));
+    const header = headerOf(source.head);
     if (!header) {
-      return rejectWith(diagnostic('native/invalid-record', `the header row must name the columns ${REQUIRED.join(', ')}`, { file, place: { line: 1 } }));
+      return reject(sink, diagnostic('native/invalid-record', `the header row must name the columns ${REQUIRED.join(', ')}`, { file, place: { line: 1 } }));
     }
-    let rows: { record: Record<string, string>; info: { lines: number } }[];
-    try {
-      rows = parse(text, {
+    const rows = new RowEmitter(sink, file);
+    const records = source.stream().pipe(
+      parse({
         bom: true,
         columns: (names: string[]) => names.map((n) => n.trim().toLowerCase()),
         delimiter: header.delimiter,
         skip_empty_lines: true,
+        relax_column_count: true,
         info: true,
-      }) as typeof rows;
+      }),
+    );
+    try {
+      for await (const { record, info } of records as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+        rows.push(toCheckRecord(blankToUndefined(record), { file, format: 'native-csv', place: { line: info.lines } }));
+      }
     } catch (error) {
       const e = error as { message: string; lines?: number };
-      return rejectWith(
-        diagnostic('native/syntax', `invalid CSV: ${e.message.replace(/^Invalid Record Length: /, '').split('\n')[0]}`, {
-          file,
-          ...(e.lines ? { place: { line: e.lines } } : {}),
-        }),
-      );
+      return reject(sink, diagnostic('native/syntax', `invalid CSV: ${e.message.split('\n')[0]}`, { file, ...(e.lines ? { place: { line: e.lines } } : {}) }));
     }
-    const results: (CheckRecord | Diagnostic)[] = rows.map(({ record, info }) =>
-      toCheckRecord(blankToUndefined(record), { file, format: 'native-csv', place: { line: info.lines } }),
-    );
-    return outcomeOf(results, file);
+    return rows.result();
   },
 };
 

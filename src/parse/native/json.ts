@@ -1,7 +1,7 @@
 import { diagnostic } from '../../diagnostics/codes.js';
 import { jsonErrorMessage, jsonErrorPlace } from '../json-position.js';
-import { rejectWith, type Parser } from '../parser.js';
-import { hasNativeFields, outcomeOf, toCheckRecord } from './record.js';
+import { reject, type Parser } from '../parser.js';
+import { hasNativeFields, RowEmitter, toCheckRecord } from './record.js';
 
 export const nativeJsonParser: Parser = {
   name: 'native-json',
@@ -10,14 +10,14 @@ export const nativeJsonParser: Parser = {
     if (source.binary || !/^\uFEFF?\s*[[{]/.test(source.head)) return 0;
     return hasNativeFields(source.head) ? 0.6 : 0;
   },
-  async parse(source) {
+  async parse(source, sink) {
     const file = source.file.path;
     const text = (await source.text()).replace(/^\uFEFF/, '');
     let data: unknown;
     try {
       data = JSON.parse(text);
     } catch (error) {
-      return rejectWith(diagnostic('native/syntax', `invalid JSON: ${jsonErrorMessage(error, text)}`, { file, place: jsonErrorPlace(text, error) }));
+      return reject(sink, diagnostic('native/syntax', `invalid JSON: ${jsonErrorMessage(error, text)}`, { file, place: jsonErrorPlace(text, error) }));
     }
     let rows: unknown[];
     let prefix = '';
@@ -32,19 +32,20 @@ export const nativeJsonParser: Parser = {
       if (typeof container.tool === 'string') tool = container.tool;
       if (typeof container.version === 'string' || typeof container.version === 'number') toolVersion = String(container.version);
     } else {
-      return rejectWith(
-        diagnostic('native/invalid-record', 'expected an array of check results or an object with a "results" array', { file, place: { pointer: '' } }),
-      );
+      return reject(sink, diagnostic('native/invalid-record', 'expected an array of check results or an object with a "results" array', { file, place: { pointer: '' } }));
     }
-    const results = rows.map((row, i) =>
-      toCheckRecord(row, {
-        file,
-        format: 'native-json',
-        place: { pointer: `${prefix}/${i}` },
-        ...(tool ? { tool } : {}),
-        ...(toolVersion ? { toolVersion } : {}),
-      }),
+    const rowsOut = new RowEmitter(sink, file);
+    rows.forEach((row, i) =>
+      rowsOut.push(
+        toCheckRecord(row, {
+          file,
+          format: 'native-json',
+          place: { pointer: `${prefix}/${i}` },
+          ...(tool ? { tool } : {}),
+          ...(toolVersion ? { toolVersion } : {}),
+        }),
+      ),
     );
-    return outcomeOf(results, file);
+    return rowsOut.result();
   },
 };

@@ -1,8 +1,7 @@
 import { diagnostic } from '../../diagnostics/codes.js';
-import type { CheckRecord, Diagnostic } from '../../model/types.js';
 import { jsonErrorMessage } from '../json-position.js';
 import type { Parser } from '../parser.js';
-import { hasNativeFields, outcomeOf, toCheckRecord } from './record.js';
+import { hasNativeFields, RowEmitter, toCheckRecord } from './record.js';
 
 export const nativeJsonlParser: Parser = {
   name: 'native-jsonl',
@@ -15,19 +14,18 @@ export const nativeJsonlParser: Parser = {
     const extension = /\.(jsonl|ndjson)$/i.test(source.file.path);
     return extension || (lines[1]?.trim().startsWith('{') ?? false) ? 0.7 : 0;
   },
-  async parse(source) {
+  async parse(source, sink) {
     const file = source.file.path;
-    const lines = (await source.text()).replace(/^\uFEFF/, '').split(/\r?\n/);
-    const results: (CheckRecord | Diagnostic)[] = [];
-    lines.forEach((line, i) => {
-      if (!line.trim()) return;
-      const place = { line: i + 1 };
+    const rows = new RowEmitter(sink, file);
+    for await (const { line, text } of source.lines()) {
+      if (!text.trim()) continue;
+      const place = { line };
       try {
-        results.push(toCheckRecord(JSON.parse(line), { file, format: 'native-jsonl', place }));
+        rows.push(toCheckRecord(JSON.parse(text), { file, format: 'native-jsonl', place }));
       } catch (error) {
-        results.push(diagnostic('native/syntax', `invalid JSON line: ${jsonErrorMessage(error)}`, { file, place }));
+        rows.push(diagnostic('native/syntax', `invalid JSON line: ${jsonErrorMessage(error)}`, { file, place }));
       }
-    });
-    return outcomeOf(results, file);
+    }
+    return rows.result();
   },
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CheckRecord, Diagnostic, Place } from '../../model/types.js';
 import { diagnostic } from '../../diagnostics/codes.js';
+import type { ParseResult, ParseSink } from '../parser.js';
 
 const instant = z
   .string()
@@ -75,17 +76,35 @@ export function toCheckRecord(raw: unknown, at: RowContext): CheckRecord | Diagn
   };
 }
 
-/** Collect rows into an outcome: invalid rows are counted and reported; a file of only bad rows is rejected. */
-export function outcomeOf(results: (CheckRecord | Diagnostic)[], file: string, extra: Diagnostic[] = []) {
-  const records = results.filter((r): r is CheckRecord => 'type' in r);
-  const diagnostics = [...extra, ...results.filter((r): r is Diagnostic => !('type' in r))];
-  const invalidRecords = results.length - records.length;
-  if (!results.length) {
-    diagnostics.push(diagnostic('native/no-records', 'the file holds no check results', { file }));
-    return { records, diagnostics, rejected: true, invalidRecords };
+/**
+ * Sends rows on to the sink and counts them: invalid rows are reported and counted; a file with no
+ * rows, or only bad ones, is rejected.
+ */
+export class RowEmitter {
+  valid = 0;
+  invalid = 0;
+  constructor(
+    private readonly sink: ParseSink,
+    private readonly file: string,
+  ) {}
+
+  push(row: CheckRecord | Diagnostic): void {
+    if ('type' in row) {
+      this.valid++;
+      this.sink.record(row);
+    } else {
+      if (row.severity === 'error') this.invalid++;
+      this.sink.diagnostic(row);
+    }
   }
-  return { records, diagnostics, rejected: records.length === 0, invalidRecords };
+
+  result(): ParseResult {
+    if (this.valid + this.invalid === 0) {
+      this.sink.diagnostic(diagnostic('native/no-records', 'the file holds no check results', { file: this.file }));
+      return { rejected: true };
+    }
+    return { rejected: this.valid === 0, ...(this.invalid ? { invalidRecords: this.invalid } : {}) };
+  }
 }
 
-const hasNativeFields = (head: string): boolean => /"check"\s*:/.test(head) && /"status"\s*:/.test(head);
-export { hasNativeFields };
+export const hasNativeFields = (head: string): boolean => /"check"\s*:/.test(head) && /"status"\s*:/.test(head);

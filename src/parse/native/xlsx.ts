@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { diagnostic } from '../../diagnostics/codes.js';
-import type { CheckRecord, Diagnostic } from '../../model/types.js';
 import { packageRoot } from '../../util/package-root.js';
-import { rejectWith, type Parser } from '../parser.js';
+import { reject, type Parser } from '../parser.js';
 import { blankToUndefined } from './csv.js';
-import { outcomeOf, toCheckRecord } from './record.js';
+import { RowEmitter, toCheckRecord } from './record.js';
 
 export interface WorkbookRows {
   sheet: string;
@@ -68,27 +67,28 @@ export const nativeXlsxParser: Parser = {
     if (!source.head.startsWith('PK\u0003\u0004')) return 0;
     return /\.xlsx$/i.test(source.file.path) || source.head.includes('xl/') ? 0.6 : 0;
   },
-  async parse(source) {
+  async parse(source, sink) {
     const file = source.file.path;
     const book = await readWorkbookIsolated(source.file.absolutePath);
-    if ('error' in book) return rejectWith(diagnostic('xlsx/unsafe', book.error, { file }));
+    if ('error' in book) return reject(sink, diagnostic('xlsx/unsafe', book.error, { file }));
     const [header, ...body] = book.rows;
     const columns = (header ?? []).map((c) => String(c).trim().toLowerCase());
     const missing = ['check', 'status', 'observed_at'].filter((c) => !columns.includes(c));
     if (missing.length) {
-      return rejectWith(
+      return reject(
+        sink,
         diagnostic('native/invalid-record', `the first row of sheet "${book.sheet}" must name the columns check, status, observed_at (missing: ${missing.join(', ')})`, {
           file,
           place: { cell: `${book.sheet}!A1` },
         }),
       );
     }
-    const results: (CheckRecord | Diagnostic)[] = [];
+    const rows = new RowEmitter(sink, file);
     body.forEach((row, i) => {
       if (row.every((cell) => cell === '')) return;
       const raw = blankToUndefined(Object.fromEntries(columns.map((name, c) => [name, row[c]])));
-      results.push(toCheckRecord(raw, { file, format: 'native-xlsx', place: { cell: `${book.sheet}!A${i + 2}` } }));
+      rows.push(toCheckRecord(raw, { file, format: 'native-xlsx', place: { cell: `${book.sheet}!A${i + 2}` } }));
     });
-    return outcomeOf(results, file);
+    return rows.result();
   },
 };

@@ -466,8 +466,21 @@ export function columnWidths(mins: number[], maxs: number[], available: number):
   if (sumMax <= available) return [...maxs];
   const sumMin = mins.reduce((a, b) => a + b, 0);
   if (sumMin > available) {
-    // Even the longest words do not fit: shrink proportionally (words break).
-    return mins.map((m) => (m * available) / sumMin);
+    // Even the longest words do not fit: short columns keep their longest word, and only the
+    // columns with the longest unbreakable words (ARNs, hashes) are capped and break.
+    let cap = available / n;
+    const sorted = [...mins].sort((a, b) => a - b);
+    let rest = available;
+    for (let i = 0; i < n; i++) {
+      const share = rest / (n - i);
+      if ((sorted[i] ?? 0) > share) {
+        cap = share;
+        break;
+      }
+      rest -= sorted[i] ?? 0;
+      cap = share;
+    }
+    return mins.map((m) => Math.min(m, cap));
   }
   const widths = new Array<number | undefined>(n).fill(undefined);
   let space = available;

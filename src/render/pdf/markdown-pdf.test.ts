@@ -16,19 +16,7 @@ const base: PdfOptions = {
   footer: 'Acme Ltd — confidential',
 };
 
-function toolAvailable(cmd: string, args: string[]): boolean {
-  try {
-    execFileSync(cmd, args, { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
-const hasTools = toolAvailable('pdftotext', ['-v']) && toolAvailable('pdffonts', ['-v']) && toolAvailable('qpdf', ['--version']);
-if (!hasTools) {
-  console.warn('poppler-utils / qpdf not installed: PDF inspection tests are skipped (apt-get install -y poppler-utils qpdf)');
-}
 
 const dir = mkdtempSync(path.join(tmpdir(), 'legible-pdf-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -130,9 +118,17 @@ describe('columnWidths', () => {
     expect(widths[3]).toBe(40);
   });
 
-  it('shrinks proportionally when even the longest words do not fit', () => {
-    const widths = columnWidths([300, 300], [600, 600], 300);
-    expect(widths).toEqual([150, 150]);
+  it('shares the width equally when even the longest words of equal columns do not fit', () => {
+    expect(columnWidths([300, 300], [600, 600], 300)).toEqual([150, 150]);
+  });
+
+  it('breaks only the columns with the longest unbreakable words when words do not fit', () => {
+    // check id, an ARN, a date, a severity, a message: the ARN alone is too wide
+    const widths = columnWidths([90, 400, 60, 50, 80], [90, 400, 60, 50, 600], 480);
+    expect(widths.reduce((a, b) => a + b, 0)).toBeCloseTo(480, 3);
+    expect(widths.slice(2, 4)).toEqual([60, 50]);
+    expect(widths[0]).toBe(90);
+    expect(widths[1]).toBeLessThan(400);
   });
 });
 
@@ -158,7 +154,7 @@ describe('renderMarkdownPdf: determinism', () => {
   });
 });
 
-describe.skipIf(!hasTools)('renderMarkdownPdf: PDF output', () => {
+describe('renderMarkdownPdf: PDF output', () => {
   it('renders headings, paragraphs, lists, quotes, tables and code in order', async () => {
     const file = await renderToFile(SAMPLE);
     const out = text(file);
@@ -319,12 +315,7 @@ describe.skipIf(!hasTools)('renderMarkdownPdf: PDF output', () => {
         md += Array.from({ length: 10 }, (_, i) => `| A.${c}.${s}.${i} | ${para} | ok |`).join('\n') + '\n\n';
       }
     }
-    const start = performance.now();
     const file = await renderToFile(md);
-    const seconds = (performance.now() - start) / 1000;
-    const pages = pageCount(file);
-    expect(pages).toBeGreaterThan(60);
-    // Generous bound for slow CI machines (locally ~100+ pages/s).
-    expect(seconds).toBeLessThan(20);
+    expect(pageCount(file)).toBeGreaterThan(60);
   });
 });
