@@ -51,3 +51,47 @@ describe('mapRecords', () => {
     ]);
   });
 });
+
+describe('default mapping rules', () => {
+  it('map a finding its tool left unmapped, and say which rule did', () => {
+    const { records } = mapRecords([check({ format: 'trivy', category: 'vulnerability', check: 'CVE-2019-14697' })], [], catalog);
+    expect(records[0]!.controls.filter((m) => m.source === 'default-rule')).toEqual([
+      { framework: 'iso27001-2022', id: 'A.8.8', source: 'default-rule', via: 'default rule known-vulnerabilities' },
+      { framework: 'soc2-2017', id: 'CC7.1', source: 'default-rule', via: 'default rule known-vulnerabilities' },
+    ]);
+  });
+
+  it('add CWE-specific controls beside the category ones', () => {
+    const { records } = mapRecords([check({ format: 'sarif', category: 'code', tags: ['CWE-798'] })], [], catalog);
+    const ids = records[0]!.controls.filter((m) => m.source === 'default-rule').map((m) => m.id);
+    expect(ids).toEqual(['A.8.28', 'A.8.29', 'CC8.1', 'A.5.17']);
+  });
+
+  it('give way to a matching config rule, and to controls the tool carries', () => {
+    const rule = { check: 'CVE-*', matches: picomatch('CVE-*'), controls: [{ framework: 'iso27001-2022' as const, id: 'A.8.19' }], label: 'rule 1' };
+    const configured = mapRecords([check({ format: 'trivy', category: 'vulnerability', check: 'CVE-1' })], [rule], catalog).records[0]!;
+    expect(configured.controls.some((m) => m.source === 'default-rule')).toBe(false);
+    const carried = mapRecords(
+      [check({ category: 'compliance', controls: [{ framework: 'iso27001-2022', id: 'A.8.16', source: 'tool', via: 'Prowler' }] })],
+      [],
+      catalog,
+    ).records[0]!;
+    expect(carried.controls.some((m) => m.source === 'default-rule')).toBe(false);
+  });
+
+  it('leave test results unmapped: a test suite needs a config rule to say what it proves', () => {
+    const { records } = mapRecords([check({ format: 'junit', category: 'test' })], [], catalog);
+    expect(records[0]!.controls).toEqual([]);
+  });
+});
+
+describe('default rule data', () => {
+  it('every rule names real controls and a rationale', async () => {
+    const { defaultRules } = await import('./default-rules.js');
+    const { resolveControlId } = await import('../catalog/resolve.js');
+    for (const rule of defaultRules) {
+      expect(rule.rationale.length, rule.id).toBeGreaterThan(40);
+      for (const id of rule.controls) expect(resolveControlId(id, catalog).ok, `${rule.id}: ${id}`).toBe(true);
+    }
+  });
+});

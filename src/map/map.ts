@@ -1,8 +1,9 @@
-import type { ControlMapping, Diagnostic, EvidenceRecord } from '../model/types.js';
+import type { ControlMapping, ControlRef, Diagnostic, EvidenceRecord } from '../model/types.js';
 import { diagnostic } from '../diagnostics/codes.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { resolveControlId } from '../catalog/resolve.js';
 import type { MappingRule } from '../config/load.js';
+import { defaultRules, ruleMatches, type DefaultRule } from './default-rules.js';
 
 const sameMapping = (a: ControlMapping, b: ControlMapping) =>
   a.framework === b.framework && a.id === b.id && a.source === b.source && a.via === b.via;
@@ -30,10 +31,15 @@ export function mapRecords(
       else diagnostics.push(diagnostic('control/unknown', r.message, { file: record.file, ...(record.place ? { place: record.place } : {}) }));
     }
     if (record.type === 'check') {
-      for (const rule of rules) {
-        if (rule.format && !formatMatches(rule.format, record.format)) continue;
-        if (!rule.matches(record.check)) continue;
+      const matching = rules.filter((rule) => (!rule.format || formatMatches(rule.format, record.format)) && rule.matches(record.check));
+      for (const rule of matching) {
         for (const ref of rule.controls) add(controls, { ...ref, source: 'config-rule', via: rule.label });
+      }
+      // Defaults fill in only where nobody mapped the finding: not the evidence, the tool or the config.
+      if (!controls.length) {
+        for (const rule of defaultRules.filter((r) => ruleMatches(r, record))) {
+          for (const ref of resolvedDefaults(rule, catalog)) add(controls, { ...ref, source: 'default-rule', via: `default rule ${rule.id}` });
+        }
       }
     }
     // The crosswalk fills in a framework the evidence does not name. Where its author already chose
@@ -48,6 +54,19 @@ export function mapRecords(
     return { ...record, controls };
   });
   return { records: mapped, diagnostics: dedupe(diagnostics) };
+}
+
+const resolvedCache = new Map<DefaultRule, ControlRef[]>();
+function resolvedDefaults(rule: DefaultRule, catalog: Catalog): ControlRef[] {
+  let refs = resolvedCache.get(rule);
+  if (!refs) {
+    refs = rule.controls.flatMap((id) => {
+      const r = resolveControlId(id, catalog);
+      return r.ok ? [r.ref] : [];
+    });
+    resolvedCache.set(rule, refs);
+  }
+  return refs;
 }
 
 /** A rule's `format: native` matches every native container (native-json, native-csv, …). */
