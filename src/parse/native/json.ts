@@ -1,7 +1,9 @@
 import { diagnostic } from '../../diagnostics/codes.js';
-import { jsonErrorMessage, jsonErrorPlace } from '../json-position.js';
+import { JsonStreamError, streamJson } from '../json-stream.js';
 import { reject, type Parser } from '../parser.js';
 import { hasNativeFields, RowEmitter, toCheckRecord } from './record.js';
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
 
 export const nativeJsonParser: Parser = {
   name: 'native-json',
@@ -12,40 +14,34 @@ export const nativeJsonParser: Parser = {
   },
   async parse(source, sink) {
     const file = source.file.path;
-    const text = (await source.text()).replace(/^\uFEFF/, '');
-    let data: unknown;
+    const rows = new RowEmitter(sink, file);
+    let document: unknown;
     try {
-      data = JSON.parse(text);
+      // Streamed: an array of rows, or an object whose `results` holds them (with `tool` and `version` before it).
+      document = await streamJson(source.stream(), {
+        isTarget: (path) => path.length === 0 || (path.length === 1 && path[0] === 'results'),
+        onElement: (row, path, context) => {
+          const container = context() as { tool?: unknown; version?: unknown } | unknown[];
+          const tool = Array.isArray(container) ? undefined : text(container?.tool);
+          const toolVersion = Array.isArray(container) ? undefined : text(container?.version);
+          rows.push(
+            toCheckRecord(row, {
+              file,
+              format: 'native-json',
+              place: { pointer: `/${path.join('/')}` },
+              ...(tool ? { tool } : {}),
+              ...(toolVersion ? { toolVersion } : {}),
+            }),
+          );
+        },
+      });
     } catch (error) {
-      return reject(sink, diagnostic('native/syntax', `invalid JSON: ${jsonErrorMessage(error, text)}`, { file, place: jsonErrorPlace(text, error) }));
+      if (!(error instanceof JsonStreamError)) throw error;
+      return reject(sink, diagnostic('native/syntax', error.message.startsWith('invalid JSON') ? error.message : `invalid JSON: ${error.message}`, { file, place: error.place }));
     }
-    let rows: unknown[];
-    let prefix = '';
-    let tool: string | undefined;
-    let toolVersion: string | undefined;
-    if (Array.isArray(data)) {
-      rows = data;
-    } else if (data && typeof data === 'object' && Array.isArray((data as { results?: unknown }).results)) {
-      const container = data as { results: unknown[]; tool?: unknown; version?: unknown };
-      rows = container.results;
-      prefix = '/results';
-      if (typeof container.tool === 'string') tool = container.tool;
-      if (typeof container.version === 'string' || typeof container.version === 'number') toolVersion = String(container.version);
-    } else {
+    if (!Array.isArray(document) && !Array.isArray((document as { results?: unknown } | null)?.results)) {
       return reject(sink, diagnostic('native/invalid-record', 'expected an array of check results or an object with a "results" array', { file, place: { pointer: '' } }));
     }
-    const rowsOut = new RowEmitter(sink, file);
-    rows.forEach((row, i) =>
-      rowsOut.push(
-        toCheckRecord(row, {
-          file,
-          format: 'native-json',
-          place: { pointer: `${prefix}/${i}` },
-          ...(tool ? { tool } : {}),
-          ...(toolVersion ? { toolVersion } : {}),
-        }),
-      ),
-    );
-    return rowsOut.result();
+    return rows.result();
   },
 };
