@@ -3,13 +3,15 @@ import { loadCatalog } from './catalog/catalog.js';
 import { collect } from './collect/collect.js';
 import { ConfigError, resolveConfig, type ConfigOptions, type ResolvedConfig } from './config/load.js';
 import { diagnostic } from './diagnostics/codes.js';
-import { evaluate, recordDate, splitFutureDated } from './evaluate/evaluate.js';
-import { mapRecords } from './map/map.js';
+import { evaluate, isFutureDated, recordDate } from './evaluate/evaluate.js';
+import { ObservationIndex } from './evaluate/observations.js';
+import { DiagnosticLimiter } from './diagnostics/limit.js';
+import { createMapper } from './map/map.js';
 import type { Evaluation } from './model/evaluation.js';
-import type { Diagnostic, ParsedInput } from './model/types.js';
+import type { Diagnostic, InputSummary, NoteRecord } from './model/types.js';
 import { buildManifest, type Manifest } from './output/manifest.js';
 import { writeAtomic, type WrittenFile } from './output/write.js';
-import { parseFile } from './parse/parse-file.js';
+import { parseInto } from './parse/parse-file.js';
 import { renderMarkdownPdf } from './render/pdf/index.js';
 import { loadTemplates } from './render/templates.js';
 import { packViewModel } from './render/view-model.js';
@@ -18,7 +20,8 @@ import { version } from './util/version.js';
 
 export interface Analysis {
   config: ResolvedConfig;
-  inputs: ParsedInput[];
+  inputs: InputSummary[];
+  notes: NoteRecord[];
   evaluation: Evaluation;
   diagnostics: Diagnostic[];
 }
@@ -28,7 +31,11 @@ export interface BuildResult extends Analysis {
   manifest: Manifest;
 }
 
-/** Collect, parse, map and evaluate: everything but rendering. Throws ConfigError on unusable configuration. */
+/**
+ * Collect, parse, map and evaluate: everything but rendering. Records stream from each parser through
+ * the mapper into the latest-observation index; nothing holds every finding. Throws ConfigError on
+ * unusable configuration.
+ */
 export async function analyze(options: ConfigOptions): Promise<Analysis> {
   const catalog = loadCatalog();
   const config = await resolveConfig(options, catalog);
@@ -36,23 +43,51 @@ export async function analyze(options: ConfigOptions): Promise<Analysis> {
     throw new ConfigError([diagnostic('config/unreadable', `evidence folder ${config.evidenceDir} not found`)]);
   }
   const collected = await collect({ evidenceDir: config.evidenceDir, maxFileBytes: config.maxFileBytes, exclude: [config.outDir] });
-  const parsed = await mapLimit(collected, 4, (c) => parseFile(c));
+  const mapRecord = createMapper(config.mappings, catalog);
+  const observations = new ObservationIndex();
+  const notes: NoteRecord[] = [];
 
-  const mapped = mapRecords(
-    parsed.flatMap((p) => p.records),
-    config.mappings,
+  const inputs = await mapLimit(collected, 4, async (c) => {
+    // Staged per file: a file rejected halfway must not leave records behind.
+    const staged = new ObservationIndex();
+    const stagedNotes: NoteRecord[] = [];
+    const limiter = new DiagnosticLimiter(c.file.path);
+    let seq = 0;
+    const summary = await parseInto(c, {
+      record(raw) {
+        const { record, diagnostics } = mapRecord(raw);
+        for (const d of diagnostics) limiter.add(d);
+        if (isFutureDated(record, config.asOf)) {
+          limiter.add(
+            diagnostic('evidence/future-dated', `dated ${recordDate(record)?.slice(0, 10)}, after the as-of date ${config.asOf}: set aside`, {
+              file: record.file,
+              ...(record.place ? { place: record.place } : {}),
+            }),
+          );
+        } else if (record.type === 'note') stagedNotes.push(record);
+        else staged.add(record, seq++);
+      },
+      diagnostic: (d) => limiter.add(d),
+    });
+    if (summary.accepted) {
+      observations.merge(staged);
+      notes.push(...stagedNotes);
+    }
+    // Diagnostics about records of a rejected file would point at data that is not used.
+    const diagnostics = summary.accepted ? limiter.all() : summary.diagnostics;
+    return { ...summary, diagnostics };
+  });
+  notes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+
+  const evaluation = evaluate({
+    notes,
+    observations: observations.values(),
     catalog,
-  );
-  const { current, future } = splitFutureDated(mapped.records, config.asOf);
-  const futureDiagnostics = future.map((r) =>
-    diagnostic('evidence/future-dated', `dated ${recordDate(r)?.slice(0, 10)}, after the as-of date ${config.asOf}: set aside`, {
-      file: r.file,
-      ...(r.place ? { place: r.place } : {}),
-    }),
-  );
-  const evaluation = evaluate({ records: current, catalog, asOf: config.asOf, freshness: config.freshness, exclusions: config.exclusions });
-  const diagnostics = [...parsed.flatMap((p) => p.diagnostics), ...mapped.diagnostics, ...futureDiagnostics];
-  return { config, inputs: parsed, evaluation, diagnostics };
+    asOf: config.asOf,
+    freshness: config.freshness,
+    exclusions: config.exclusions,
+  });
+  return { config, inputs, notes, evaluation, diagnostics: inputs.flatMap((i) => i.diagnostics) };
 }
 
 export const packFileName = (frameworkId: string) => `${frameworkId}-certification-pack.pdf`;
@@ -60,7 +95,7 @@ export const packFileName = (frameworkId: string) => `${frameworkId}-certificati
 /** The whole build: analyze, render one certification pack per framework, write the manifest. */
 export async function build(options: ConfigOptions): Promise<BuildResult> {
   const analysis = await analyze(options);
-  const { config, evaluation, inputs, diagnostics } = analysis;
+  const { config, evaluation, inputs, notes, diagnostics } = analysis;
   const catalog = loadCatalog();
   const render = await loadTemplates(config.templatesDir);
   const creationDate = new Date(`${config.asOf}T00:00:00Z`);
@@ -68,7 +103,7 @@ export async function build(options: ConfigOptions): Promise<BuildResult> {
   // Render everything before writing anything: a template error must not leave a half-updated --out.
   const rendered: { path: string; content: Buffer }[] = [];
   for (const framework of catalog.frameworks) {
-    const view = packViewModel({ framework, evaluation, inputs, diagnostics, config, catalog, version });
+    const view = packViewModel({ framework, evaluation, inputs, notes, diagnostics, config, catalog, version });
     const markdown = await render('certification-pack.md.hbs', view);
     const pdf = await renderMarkdownPdf(markdown, {
       title: `${framework.name} certification pack — ${config.organization}`,

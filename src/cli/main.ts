@@ -76,7 +76,7 @@ function summarize(analysis: Analysis, result: BuildResult | undefined, cwd: str
     inputs: {
       accepted: analysis.inputs.filter((i) => i.accepted).length,
       rejected: analysis.inputs.filter((i) => !i.accepted).map((i) => ({ path: i.file.path, reason: i.reason ?? '' })),
-      records: analysis.inputs.reduce((n, i) => n + i.records.length, 0),
+      records: analysis.inputs.reduce((n, i) => n + i.records, 0),
     },
     controls: Object.fromEntries(
       catalog.frameworks.map((f) => [f.id, countByStatus(analysis.evaluation.controls.filter((c) => c.framework === f.id))]),

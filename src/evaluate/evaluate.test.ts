@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../catalog/catalog.js';
 import type { CheckRecord, ControlMapping, EvidenceRecord, NoteRecord } from '../model/types.js';
-import { evaluate, latestObservations, splitFutureDated } from './evaluate.js';
+import { evaluateRecords, isFutureDated } from './evaluate.js';
+import { ObservationIndex } from './observations.js';
 
 const catalog = loadCatalog();
 const asOf = '2026-11-23';
@@ -34,7 +35,7 @@ const note = (over: Partial<NoteRecord> = {}): NoteRecord => ({
 });
 
 function statusOf(records: EvidenceRecord[], options: { id?: string; exclusions?: Map<string, { justification: string }> } = {}) {
-  const evaluation = evaluate({ records, catalog, asOf, freshness, exclusions: options.exclusions ?? new Map() });
+  const evaluation = evaluateRecords(records, { catalog, asOf, freshness, exclusions: options.exclusions ?? new Map() });
   const control = evaluation.controls.find((c) => c.framework === 'iso27001-2022' && c.id === (options.id ?? 'A.8.13'))!;
   return control;
 }
@@ -84,29 +85,42 @@ describe('evaluate: one status per control, with reasons', () => {
   });
 
   it('evaluates every control of both frameworks, each exactly once', () => {
-    const evaluation = evaluate({ records: [], catalog, asOf, freshness, exclusions: new Map() });
+    const evaluation = evaluateRecords([], { catalog, asOf, freshness, exclusions: new Map() });
     const total = catalog.frameworks.reduce((n, f) => n + f.controls.length, 0);
     expect(evaluation.controls).toHaveLength(total);
     expect(new Set(evaluation.controls.map((c) => `${c.framework}:${c.id}`)).size).toBe(total);
   });
 
   it('sets aside evidence dated after the as-of date', () => {
-    const { current, future } = splitFutureDated([check(), check({ observedAt: '2026-11-24T00:00:00Z' }), note({ date: '2026-11-23' })], asOf);
-    expect(current).toHaveLength(2);
-    expect(future).toHaveLength(1);
+    expect(isFutureDated(check(), asOf)).toBe(false);
+    expect(isFutureDated(check({ observedAt: '2026-11-24T00:00:00Z' }), asOf)).toBe(true);
+    expect(isFutureDated(note({ date: '2026-11-23' }), asOf)).toBe(false);
   });
 
-  it('keeps only the newest observation per check and resource', () => {
-    const cite = (r: CheckRecord) => ({ record: r, mappings: r.controls, fresh: true });
-    const latest = latestObservations([
-      cite(check({ resource: 'a', status: 'fail', observedAt: '2026-11-01T00:00:00Z' })),
-      cite(check({ resource: 'a', status: 'pass', observedAt: '2026-11-02T00:00:00Z' })),
-      cite(check({ resource: 'b', status: 'fail' })),
-    ]);
-    expect(latest.map((l) => [l.resource, l.status, l.earlier])).toEqual([
-      ['a', 'pass', 1],
-      ['b', 'fail', 0],
-    ]);
+  it('keeps only the newest observation per check and resource, whatever order they arrive in', () => {
+    const records = [
+      check({ resource: 'a', status: 'fail', observedAt: '2026-11-01T00:00:00Z' }),
+      check({ resource: 'a', status: 'pass', observedAt: '2026-11-02T00:00:00Z' }),
+      check({ resource: 'b', status: 'fail' }),
+      check({ resource: 'b', status: 'pass', file: 'checks/a-earlier-file.json' }),
+    ];
+    for (const order of [records, [...records].reverse()]) {
+      const index = new ObservationIndex();
+      order.forEach((r) => index.add(r, 0));
+      expect([...index.values()].map((o) => [o.resource, o.status, o.earlier]).sort()).toEqual([
+        ['a', 'pass', 1],
+        ['b', 'fail', 1],
+      ]);
+    }
+  });
+
+  it('counts every failing observation but names only the worst as examples', () => {
+    const many = Array.from({ length: 40 }, (_, i) => check({ status: 'fail', resource: `r${String(i).padStart(2, '0')}`, severity: i === 37 ? 'critical' : 'low' }));
+    const control = statusOf(many);
+    expect(control.checks.counts.fail).toBe(40);
+    expect(control.checks.failing).toHaveLength(25);
+    expect(control.checks.failing[0]?.resource).toBe('r37');
+    expect(control.reasons[0]).toMatch(/^40 automated checks of 40 fail in their latest observation: backup\.restore-test on r37 .*; and 35 more\.$/);
   });
 });
 

@@ -1,11 +1,15 @@
 import type { Catalog, CatalogControl } from '../catalog/catalog.js';
 import type { Exclusion } from '../config/load.js';
-import type { CheckLatest, Cited, ControlEvaluation, ControlStatus, Evaluation } from '../model/evaluation.js';
-import type { CheckRecord, CheckStatus, ControlMapping, EvidenceRecord, NoteRecord } from '../model/types.js';
+import type { CheckLatest, ChecksSummary, Cited, ControlEvaluation, ControlStatus, Evaluation } from '../model/evaluation.js';
+import type { ControlMapping, EvidenceRecord, NoteRecord } from '../model/types.js';
 import { ageInDays, dayOf } from './dates.js';
+import { ObservationIndex, type Observation } from './observations.js';
 
 export interface EvaluateInput {
-  records: EvidenceRecord[];
+  /** Practitioner notes (few), kept whole. */
+  notes: NoteRecord[];
+  /** The latest observation per check and resource (see ObservationIndex). */
+  observations: Iterable<Observation>;
   catalog: Catalog;
   asOf: string;
   freshness: { checksDays: number; notesDays: number };
@@ -13,82 +17,140 @@ export interface EvaluateInput {
   exclusions: Map<string, Exclusion>;
 }
 
+/** How many failing or inconclusive observations a control keeps as named examples. */
+export const EXAMPLES = 25;
+
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export const recordDate = (r: EvidenceRecord): string | undefined => (r.type === 'note' ? r.date : r.observedAt);
 
 /** Evidence dated after the as-of date did not exist then: it is set aside, not evaluated. */
-export function splitFutureDated(records: EvidenceRecord[], asOf: string) {
-  const current: EvidenceRecord[] = [];
-  const future: EvidenceRecord[] = [];
-  for (const r of records) {
-    const date = recordDate(r);
-    (date !== undefined && ageInDays(asOf, date) < 0 ? future : current).push(r);
-  }
-  return { current, future };
+export function isFutureDated(record: EvidenceRecord, asOf: string): boolean {
+  const date = recordDate(record);
+  return date !== undefined && ageInDays(asOf, date) < 0;
 }
 
-export function isFresh(record: EvidenceRecord, asOf: string, freshness: EvaluateInput['freshness']): boolean {
-  const date = recordDate(record);
+function isFreshDate(date: string | undefined, windowDays: number, asOf: string): boolean {
   if (date === undefined) return false;
   const age = ageInDays(asOf, date);
-  return age >= 0 && age <= (record.type === 'note' ? freshness.notesDays : freshness.checksDays);
+  return age >= 0 && age <= windowDays;
 }
 
-/** Keep, per check and resource, only the newest observation; undated ones rank oldest. */
-export function latestObservations(cited: Cited<CheckRecord>[]): CheckLatest[] {
-  const groups = new Map<string, Cited<CheckRecord>[]>();
-  for (const c of cited) {
-    const key = `${c.record.check}\u0000${c.record.resource ?? ''}`;
-    groups.set(key, [...(groups.get(key) ?? []), c]);
-  }
-  const latest: CheckLatest[] = [];
-  for (const group of groups.values()) {
-    group.sort((a, b) => (b.record.observedAt ?? '').localeCompare(a.record.observedAt ?? '') || a.record.file.localeCompare(b.record.file));
-    const newest = group[0]!;
-    const r = newest.record;
-    latest.push({
-      check: r.check,
-      status: r.status,
-      file: r.file,
-      fresh: newest.fresh,
-      mappings: newest.mappings,
-      earlier: group.length - 1,
-      ...(r.title ? { title: r.title } : {}),
-      ...(r.resource ? { resource: r.resource } : {}),
-      ...(r.observedAt ? { observedAt: r.observedAt } : {}),
-      ...(r.severity ? { severity: r.severity } : {}),
-      ...(r.message ? { message: r.message } : {}),
-    });
-  }
-  return latest.sort((a, b) => a.check.localeCompare(b.check) || (a.resource ?? '').localeCompare(b.resource ?? ''));
+const severityRank = { critical: 0, high: 1, medium: 2, low: 3, info: 4 } as const;
+/** Worst first: by severity, then check and resource, so examples are the same on every run. */
+const worstFirst = (a: CheckLatest, b: CheckLatest) =>
+  (severityRank[a.severity ?? 'info'] ?? 5) - (severityRank[b.severity ?? 'info'] ?? 5) ||
+  a.check.localeCompare(b.check) ||
+  (a.resource ?? '').localeCompare(b.resource ?? '');
+
+/** Insert into a list kept sorted and at most `limit` long. */
+function keepWorst(list: CheckLatest[], item: CheckLatest, limit = EXAMPLES): void {
+  if (list.length >= limit && worstFirst(item, list[list.length - 1]!) >= 0) return;
+  let at = list.length;
+  while (at > 0 && worstFirst(item, list[at - 1]!) < 0) at--;
+  list.splice(at, 0, item);
+  if (list.length > limit) list.pop();
+}
+
+interface ChecksAccumulator {
+  summary: ChecksSummary;
+  passing: Map<string, number>;
+  freshPasses: number;
+  /** Days on which checks ran to a verdict (pass or fail): bounded by the calendar, not by findings. */
+  ranDays: Set<string>;
+  undatedRan: number;
+  crosswalkOnly: boolean;
+  /** File → distinct mappings (by source and rule) of its observations onto this control. */
+  files: Map<string, Map<string, ControlMapping>>;
 }
 
 interface Gathered {
   policies: Cited<NoteRecord>[];
   practices: Cited<NoteRecord>[];
   exceptions: Cited<NoteRecord>[];
-  checks: Cited<CheckRecord>[];
+  checks: ChecksAccumulator;
 }
 
-/** Index records by the controls they map to, in one pass. */
+const emptyGathered = (): Gathered => ({
+  policies: [],
+  practices: [],
+  exceptions: [],
+  checks: {
+    summary: { counts: { pass: 0, fail: 0, error: 0, skip: 0, manual: 0 }, total: 0, failing: [], inconclusive: [], passing: [], files: [] },
+    passing: new Map(),
+    freshPasses: 0,
+    ranDays: new Set(),
+    undatedRan: 0,
+    crosswalkOnly: false,
+    files: new Map(),
+  },
+});
+
+function mappingsByControl(controls: ControlMapping[]): Map<string, ControlMapping[]> {
+  const byControl = new Map<string, ControlMapping[]>();
+  for (const m of controls) {
+    const key = `${m.framework}:${m.id}`;
+    byControl.set(key, [...(byControl.get(key) ?? []), m]);
+  }
+  return byControl;
+}
+
+/** Fold notes and observations into per-control aggregates, in one pass over each. */
 function gatherByControl(input: EvaluateInput): Map<string, Gathered> {
   const byControl = new Map<string, Gathered>();
-  for (const record of input.records) {
-    const mappingsByControl = new Map<string, ControlMapping[]>();
-    for (const m of record.controls) {
-      const key = `${m.framework}:${m.id}`;
-      mappingsByControl.set(key, [...(mappingsByControl.get(key) ?? []), m]);
+  const gathered = (key: string) => {
+    let g = byControl.get(key);
+    if (!g) byControl.set(key, (g = emptyGathered()));
+    return g;
+  };
+  for (const note of input.notes) {
+    const fresh = isFreshDate(note.date, input.freshness.notesDays, input.asOf);
+    for (const [key, mappings] of mappingsByControl(note.controls)) {
+      const g = gathered(key);
+      const list = note.kind === 'policy' ? g.policies : note.kind === 'exception' ? g.exceptions : g.practices;
+      list.push({ record: note, mappings, fresh });
     }
-    const fresh = isFresh(record, input.asOf, input.freshness);
-    for (const [key, mappings] of mappingsByControl) {
-      const g = byControl.get(key) ?? { policies: [], practices: [], exceptions: [], checks: [] };
-      if (record.type === 'check') g.checks.push({ record, mappings, fresh });
-      else if (record.kind === 'policy') g.policies.push({ record, mappings, fresh });
-      else if (record.kind === 'exception') g.exceptions.push({ record, mappings, fresh });
-      else g.practices.push({ record, mappings, fresh });
-      byControl.set(key, g);
+  }
+  for (const o of input.observations) {
+    const fresh = isFreshDate(o.observedAt, input.freshness.checksDays, input.asOf);
+    for (const [key, mappings] of mappingsByControl(o.controls)) {
+      const acc = gathered(key).checks;
+      const latest: CheckLatest = {
+        check: o.check,
+        status: o.status,
+        file: o.file,
+        fresh,
+        mappings,
+        earlier: o.earlier,
+        ...(o.title ? { title: o.title } : {}),
+        ...(o.resource ? { resource: o.resource } : {}),
+        ...(o.observedAt ? { observedAt: o.observedAt } : {}),
+        ...(o.severity ? { severity: o.severity } : {}),
+        ...(o.message ? { message: o.message } : {}),
+      };
+      const summary = acc.summary;
+      summary.counts[o.status]++;
+      summary.total++;
+      let fileMappings = acc.files.get(o.file);
+      if (!fileMappings) acc.files.set(o.file, (fileMappings = new Map()));
+      for (const m of mappings) fileMappings.set(`${m.source}\u0000${m.via ?? ''}`, m);
+      if (mappings.every((m) => m.source === 'crosswalk')) acc.crosswalkOnly = true;
+      if (o.status === 'fail') keepWorst(summary.failing, latest);
+      else if (o.status !== 'pass') keepWorst(summary.inconclusive, latest);
+      else {
+        acc.passing.set(o.check, (acc.passing.get(o.check) ?? 0) + 1);
+        if (fresh) acc.freshPasses++;
+      }
+      if (o.status === 'pass' || o.status === 'fail') {
+        if (o.observedAt) acc.ranDays.add(dayOf(o.observedAt));
+        else acc.undatedRan++;
+      }
     }
+  }
+  for (const g of byControl.values()) {
+    const { summary, passing, files } = g.checks;
+    summary.passing = [...passing].sort((a, b) => a[0].localeCompare(b[0])).map(([check, resources]) => ({ check, resources }));
+    summary.files = [...files].sort((a, b) => a[0].localeCompare(b[0])).map(([file, mappings]) => ({ file, mappings: [...mappings.values()] }));
   }
   return byControl;
 }
@@ -96,13 +158,20 @@ function gatherByControl(input: EvaluateInput): Map<string, Gathered> {
 /** Evaluate every control of every framework from the evidence alone. Pure: time comes in as `asOf`. */
 export function evaluate(input: EvaluateInput): Evaluation {
   const byControl = gatherByControl(input);
-  const empty: Gathered = { policies: [], practices: [], exceptions: [], checks: [] };
   const controls = input.catalog.frameworks.flatMap((framework) =>
     framework.controls.map((control) =>
-      evaluateControl(control, byControl.get(`${control.framework}:${control.id}`) ?? empty, input),
+      evaluateControl(control, byControl.get(`${control.framework}:${control.id}`) ?? emptyGathered(), input),
     ),
   );
   return { asOf: input.asOf, controls };
+}
+
+/** Convenience for callers holding records: index the checks, then evaluate. */
+export function evaluateRecords(records: EvidenceRecord[], rest: Omit<EvaluateInput, 'notes' | 'observations'>): Evaluation {
+  const index = new ObservationIndex();
+  const notes: NoteRecord[] = [];
+  records.forEach((r, seq) => (r.type === 'note' ? notes.push(r) : index.add(r, seq)));
+  return evaluate({ ...rest, notes, observations: index.values() });
 }
 
 /** The longest stretch between consecutive dates (sorted ascending). */
@@ -125,23 +194,19 @@ export function evaluateControl(control: CatalogControl, gathered: Gathered, inp
   const policies = [...gathered.policies].sort(byDateDesc);
   const practices = [...gathered.practices].sort(byDateDesc);
   const exceptions = [...gathered.exceptions].sort(byDateDesc);
-  const latest = latestObservations(gathered.checks);
-  const counts: Record<CheckStatus, number> = { pass: 0, fail: 0, error: 0, skip: 0, manual: 0 };
-  for (const c of latest) counts[c.status]++;
+  const checks = gathered.checks;
+  const counts = checks.summary.counts;
 
   // Evidence of operation (work as done): practice notes and checks that ran to a verdict.
-  const ran = latest.filter((c) => c.status === 'pass' || c.status === 'fail');
-  const operationDates = [...practices.map((p) => p.record.date), ...ran.flatMap((c) => (c.observedAt ? [dayOf(c.observedAt)] : []))].sort();
+  const operationDates = [...new Set([...practices.map((p) => p.record.date), ...checks.ranDays])].sort();
   const latestEvidence = operationDates.at(-1);
   const freshPractices = practices.filter((p) => p.fresh);
-  const freshPasses = latest.filter((c) => c.status === 'pass' && c.fresh);
 
   const deficiencies: string[] = [];
-  const failing = latest.filter((c) => c.status === 'fail');
-  if (failing.length) {
-    const named = failing.slice(0, 5).map((c) => `${c.check}${c.resource ? ` on ${c.resource}` : ''}${c.observedAt ? ` (${dayOf(c.observedAt)})` : ''}`);
+  if (counts.fail) {
+    const named = checks.summary.failing.slice(0, 5).map((c) => `${c.check}${c.resource ? ` on ${c.resource}` : ''}${c.observedAt ? ` (${dayOf(c.observedAt)})` : ''}`);
     deficiencies.push(
-      `${plural(failing.length, 'automated check')} of ${latest.length} ${failing.length === 1 ? 'fails' : 'fail'} in ${failing.length === 1 ? 'its' : 'their'} latest observation: ${named.join('; ')}${failing.length > 5 ? `; and ${failing.length - 5} more` : ''}.`,
+      `${plural(counts.fail, 'automated check')} of ${checks.summary.total} ${counts.fail === 1 ? 'fails' : 'fail'} in ${counts.fail === 1 ? 'its' : 'their'} latest observation: ${named.join('; ')}${counts.fail > 5 ? `; and ${counts.fail - 5} more` : ''}.`,
     );
   }
   for (const policy of policies) {
@@ -185,10 +250,8 @@ export function evaluateControl(control: CatalogControl, gathered: Gathered, inp
     const parts = (['error', 'skip', 'manual'] as const).filter((s) => counts[s]).map((s) => `${counts[s]} ${{ error: 'errored', skip: 'skipped', manual: 'manual' }[s]}`);
     context.push(`${plural(inconclusive, 'check result')} (${parts.join(', ')}) ${inconclusive === 1 ? 'is' : 'are'} not evidence of operation and ${inconclusive === 1 ? 'was' : 'were'} not counted.`);
   }
-  const undated = latest.filter((c) => !c.observedAt && (c.status === 'pass' || c.status === 'fail')).length;
-  if (undated) context.push(`${plural(undated, 'check result')} carry no observation date and cannot show the control operates now.`);
-  const crosswalked = [...practices, ...policies, ...exceptions].some((c) => c.mappings.every((m) => m.source === 'crosswalk')) ||
-    latest.some((c) => c.mappings.every((m) => m.source === 'crosswalk'));
+  if (checks.undatedRan) context.push(`${plural(checks.undatedRan, 'check result')} carry no observation date and cannot show the control operates now.`);
+  const crosswalked = [...practices, ...policies, ...exceptions].some((c) => c.mappings.every((m) => m.source === 'crosswalk')) || checks.crosswalkOnly;
   if (crosswalked) context.push('Some evidence counts here through the SOC 2 ↔ ISO/IEC 27001 crosswalk; it is marked where cited.');
 
   const exclusion = input.exclusions.get(`${control.framework}:${control.id}`);
@@ -201,11 +264,11 @@ export function evaluateControl(control: CatalogControl, gathered: Gathered, inp
   } else if (deficiencies.length) {
     status = 'deficient';
     reasons.push(...deficiencies);
-  } else if (freshPractices.length || freshPasses.length) {
+  } else if (freshPractices.length || checks.freshPasses) {
     status = 'effective';
     const parts = [
       freshPractices.length ? plural(freshPractices.length, 'practice note') : '',
-      freshPasses.length ? `${plural(freshPasses.length, 'passing check')}` : '',
+      checks.freshPasses ? `${plural(checks.freshPasses, 'passing check')}` : '',
     ].filter(Boolean);
     reasons.push(`Fresh evidence of operation: ${parts.join(' and ')}, newest from ${latestEvidence}; no failing check, missed cadence or expired exception.`);
   } else if (latestEvidence !== undefined) {
@@ -227,7 +290,7 @@ export function evaluateControl(control: CatalogControl, gathered: Gathered, inp
   }
   reasons.push(...context);
 
-  const evidence = [...new Set([...policies, ...practices, ...exceptions].map((c) => c.record.file).concat(gathered.checks.map((c) => c.record.file)))].sort();
+  const evidence = [...new Set([...policies, ...practices, ...exceptions].map((c) => c.record.file).concat([...checks.files.keys()]))].sort();
   return {
     framework: control.framework,
     id: control.id,
@@ -240,9 +303,9 @@ export function evaluateControl(control: CatalogControl, gathered: Gathered, inp
     policies,
     practices,
     exceptions,
-    checks: { latest, counts },
+    checks: checks.summary,
     evidence,
     ...(latestEvidence ? { latestEvidence } : {}),
-    freshness: latestEvidence === undefined ? 'none' : freshPractices.length || latest.some((c) => c.fresh && (c.status === 'pass' || c.status === 'fail')) ? 'current' : 'stale',
+    freshness: latestEvidence === undefined ? 'none' : isFreshDate(latestEvidence, Math.max(freshness.checksDays, freshness.notesDays), asOf) && (freshPractices.length || [...checks.ranDays].some((d) => isFreshDate(d, freshness.checksDays, asOf))) ? 'current' : 'stale',
   };
 }

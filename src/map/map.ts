@@ -13,16 +13,13 @@ function add(list: ControlMapping[], mapping: ControlMapping): void {
 }
 
 /**
- * Resolve every record's controls: ids written in the evidence, then config rules, then the
- * crosswalk to a framework the record does not name. Each mapping keeps where it came from.
+ * Resolve a record's controls: ids written in the evidence, then config rules, then default rules
+ * where nobody mapped it, then the crosswalk to a framework the record does not name. Each mapping
+ * keeps where it came from.
  */
-export function mapRecords(
-  records: EvidenceRecord[],
-  rules: MappingRule[],
-  catalog: Catalog,
-): { records: EvidenceRecord[]; diagnostics: Diagnostic[] } {
-  const diagnostics: Diagnostic[] = [];
-  const mapped = records.map((record) => {
+export function createMapper(rules: MappingRule[], catalog: Catalog) {
+  return function mapRecord<R extends EvidenceRecord>(record: R): { record: R; diagnostics: Diagnostic[] } {
+    const diagnostics: Diagnostic[] = [];
     const controls: ControlMapping[] = [];
     for (const mapping of record.controls) add(controls, mapping);
     for (const raw of record.rawControls) {
@@ -51,9 +48,15 @@ export function mapRecords(
         add(controls, { ...counterpart, source: 'crosswalk', via: `crosswalk from ${direct.id}` });
       }
     }
-    return { ...record, controls };
-  });
-  return { records: mapped, diagnostics: dedupe(diagnostics) };
+    return { record: { ...record, controls }, diagnostics };
+  };
+}
+
+/** Map a list of records at once (tests, small inputs). */
+export function mapRecords(records: EvidenceRecord[], rules: MappingRule[], catalog: Catalog) {
+  const mapRecord = createMapper(rules, catalog);
+  const mapped = records.map(mapRecord);
+  return { records: mapped.map((m) => m.record), diagnostics: mapped.flatMap((m) => m.diagnostics) };
 }
 
 const resolvedCache = new Map<DefaultRule, ControlRef[]>();
@@ -73,14 +76,4 @@ function resolvedDefaults(rule: DefaultRule, catalog: Catalog): ControlRef[] {
 function formatMatches(wanted: string, actual: string): boolean {
   const w = wanted.toLowerCase();
   return actual === w || actual.startsWith(`${w}-`);
-}
-
-function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diagnostics.filter((d) => {
-    const key = `${d.file}|${JSON.stringify(d.place)}|${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

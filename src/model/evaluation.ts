@@ -11,7 +11,7 @@ export interface Cited<T> {
   fresh: boolean;
 }
 
-/** The newest observation of one check on one resource. */
+/** The newest observation of one check on one resource, as it bears on one control. */
 export interface CheckLatest {
   check: string;
   title?: string;
@@ -27,6 +27,21 @@ export interface CheckLatest {
   earlier: number;
 }
 
+/** What the automated checks mapped to a control show, aggregated: counts, and bounded examples. */
+export interface ChecksSummary {
+  /** Latest observations by status. */
+  counts: Record<CheckStatus, number>;
+  total: number;
+  /** The worst failing observations (by severity), at most EXAMPLES of them; `counts.fail` has them all. */
+  failing: CheckLatest[];
+  /** Errored, skipped and manual results, at most EXAMPLES of them. */
+  inconclusive: CheckLatest[];
+  /** Passing observations per check id. */
+  passing: { check: string; resources: number }[];
+  /** For each file the checks came from, how its findings were mapped here (distinct sources). */
+  files: { file: string; mappings: ControlMapping[] }[];
+}
+
 export interface ControlEvaluation {
   framework: FrameworkId;
   id: string;
@@ -40,10 +55,7 @@ export interface ControlEvaluation {
   policies: Cited<NoteRecord>[];
   practices: Cited<NoteRecord>[];
   exceptions: Cited<NoteRecord>[];
-  checks: {
-    latest: CheckLatest[];
-    counts: Record<CheckStatus, number>;
-  };
+  checks: ChecksSummary;
   /** Input files cited, sorted. */
   evidence: string[];
   /** Newest observation date (YYYY-MM-DD) of evidence of operation, if any. */

@@ -109,14 +109,15 @@ export interface NoteRecord extends RecordBase {
 export type EvidenceRecord = CheckRecord | NoteRecord;
 
 /** What the parse stage says about one input file. */
-export interface ParsedInput {
+export interface InputSummary {
   file: InputFile;
   /** Parser name, or `unknown` when nothing recognised the file. */
   format: string;
   accepted: boolean;
   /** Why the file was rejected; undefined when accepted. */
   reason?: string;
-  records: EvidenceRecord[];
+  /** Records read from the file (0 when rejected). */
+  records: number;
   /** Records in the file that could not be used (each has a diagnostic). */
   invalidRecords?: number;
   diagnostics: Diagnostic[];

@@ -1,5 +1,5 @@
 import type { Evaluation } from '../model/evaluation.js';
-import type { Diagnostic, ParsedInput } from '../model/types.js';
+import type { Diagnostic, InputSummary } from '../model/types.js';
 import type { WrittenFile } from './write.js';
 
 export interface ManifestOptions {
@@ -7,7 +7,7 @@ export interface ManifestOptions {
   asOf: string;
   organization: string;
   scope: string;
-  inputs: ParsedInput[];
+  inputs: InputSummary[];
   evaluation: Evaluation;
   diagnostics: Diagnostic[];
   outputs: WrittenFile[];
@@ -27,7 +27,7 @@ export function buildManifest(o: ManifestOptions) {
       format: i.format,
       accepted: i.accepted,
       reason: i.reason ?? null,
-      records: i.records.length,
+      records: i.records,
       invalidRecords: i.invalidRecords ?? 0,
     })),
     controls: o.evaluation.controls.map((c) => ({

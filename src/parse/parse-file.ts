@@ -1,8 +1,8 @@
 import { open, readFile } from 'node:fs/promises';
-import type { Diagnostic, EvidenceRecord, ParsedInput } from '../model/types.js';
+import type { Diagnostic, EvidenceRecord, InputSummary } from '../model/types.js';
 import { diagnostic } from '../diagnostics/codes.js';
 import type { CollectedFile } from '../collect/collect.js';
-import { createReadStream, linesOf, type Parser, type Source } from './parser.js';
+import { createReadStream, linesOf, type Parser, type ParseSink, type Source } from './parser.js';
 import { parsers } from './registry.js';
 
 const HEAD_BYTES = 64 * 1024;
@@ -39,17 +39,13 @@ export function detectFormat(source: Source, registry: readonly Parser[] = parse
   return { parser: top[0]?.parser, rivals: top.slice(1).map((s) => s.parser) };
 }
 
-/** Detect and parse one collected file; a failure stays inside the file and becomes a rejection. */
-export async function parseFile(collected: CollectedFile, registry: readonly Parser[] = parsers): Promise<ParsedInput> {
+/**
+ * Detect and parse one collected file, sending its records to `sink` as they are read. A failure stays
+ * inside the file and becomes a rejection; a rejected file's records must be discarded by the caller.
+ */
+export async function parseInto(collected: CollectedFile, sink: ParseSink, registry: readonly Parser[] = parsers): Promise<InputSummary> {
   const { file } = collected;
-  const rejected = (format: string, d: ReturnType<typeof diagnostic>): ParsedInput => ({
-    file,
-    format,
-    accepted: false,
-    reason: d.message,
-    records: [],
-    diagnostics: [d],
-  });
+  const rejected = (format: string, d: Diagnostic): InputSummary => ({ file, format, accepted: false, reason: d.message, records: 0, diagnostics: [d] });
   if (collected.rejection) return rejected('unknown', collected.rejection);
   if (file.bytes === 0) return rejected('unknown', diagnostic('format/unknown', 'empty file', { file: file.path }));
 
@@ -72,21 +68,39 @@ export async function parseFile(collected: CollectedFile, registry: readonly Par
   const diagnostics: Diagnostic[] = rivals.length
     ? [diagnostic('format/ambiguous', `looks like ${[parser, ...rivals].map((p) => p.name).join(' and ')}; read as ${parser.name}`, { file: file.path })]
     : [];
-  const records: EvidenceRecord[] = [];
-  const sink = { record: (r: EvidenceRecord) => records.push(r), diagnostic: (d: Diagnostic) => diagnostics.push(d) };
+  let records = 0;
+  const counting: ParseSink = {
+    record: (r) => {
+      records++;
+      sink.record(r);
+    },
+    diagnostic: (d) => {
+      diagnostics.push(d);
+      sink.diagnostic(d);
+    },
+  };
   try {
-    const result = await parser.parse(source, sink);
+    const result = await parser.parse(source, counting);
     const firstError = diagnostics.find((d) => d.severity === 'error');
     return {
       file,
       format: parser.name,
       accepted: !result.rejected,
       ...(result.rejected ? { reason: firstError?.message ?? 'rejected' } : {}),
-      records: result.rejected ? [] : records,
+      records: result.rejected ? 0 : records,
       diagnostics,
       ...(result.invalidRecords ? { invalidRecords: result.invalidRecords } : {}),
     };
   } catch (error) {
     return rejected(parser.name, diagnostic('parse/crashed', `the ${parser.name} reader failed: ${(error as Error).message}`, { file: file.path }));
   }
+}
+
+/** A parsed file with its records in memory: for tests and small inputs. */
+export type ParsedFile = Omit<InputSummary, 'records'> & { records: EvidenceRecord[] };
+
+export async function parseFile(collected: CollectedFile, registry: readonly Parser[] = parsers): Promise<ParsedFile> {
+  const records: EvidenceRecord[] = [];
+  const summary = await parseInto(collected, { record: (r) => records.push(r), diagnostic: () => {} }, registry);
+  return { ...summary, records: summary.accepted ? records : [] };
 }

@@ -2,7 +2,7 @@ import type { Catalog, Framework } from '../catalog/catalog.js';
 import type { ResolvedConfig } from '../config/load.js';
 import type { CheckLatest, Cited, ControlEvaluation, ControlStatus, Evaluation } from '../model/evaluation.js';
 import { statusOrder } from '../model/evaluation.js';
-import type { ControlMapping, Diagnostic, NoteRecord, ParsedInput } from '../model/types.js';
+import type { ControlMapping, Diagnostic, InputSummary, NoteRecord } from '../model/types.js';
 import { formatPlace } from '../diagnostics/codes.js';
 import { escapeViewModel, SafeMarkdownLines } from './markdown-escape.js';
 import { excerptLines, safeNoteLines } from './evidence-markdown.js';
@@ -14,7 +14,8 @@ const EXCERPT_CHARS = 600;
 export interface PackContext {
   framework: Framework;
   evaluation: Evaluation;
-  inputs: ParsedInput[];
+  inputs: InputSummary[];
+  notes: NoteRecord[];
   diagnostics: Diagnostic[];
   config: ResolvedConfig;
   catalog: Catalog;
@@ -55,14 +56,11 @@ export function packViewModel(ctx: PackContext) {
     fresh: c.fresh,
   });
   const controlView = (c: ControlEvaluation) => {
-    const failing = c.checks.latest.filter((l) => l.status === 'fail');
-    const passingByCheck = new Map<string, number>();
-    for (const l of c.checks.latest) if (l.status === 'pass') passingByCheck.set(l.check, (passingByCheck.get(l.check) ?? 0) + 1);
     const mappingsByFile = new Map<string, ControlMapping[]>();
     for (const cited of [...c.policies, ...c.practices, ...c.exceptions]) {
       mappingsByFile.set(cited.record.file, [...(mappingsByFile.get(cited.record.file) ?? []), ...cited.mappings]);
     }
-    for (const l of c.checks.latest) mappingsByFile.set(l.file, [...(mappingsByFile.get(l.file) ?? []), ...l.mappings]);
+    for (const f of c.checks.files) mappingsByFile.set(f.file, [...(mappingsByFile.get(f.file) ?? []), ...f.mappings]);
     return {
       id: c.id,
       title: c.title,
@@ -77,12 +75,14 @@ export function packViewModel(ctx: PackContext) {
       practices: c.practices.map(note),
       exceptions: c.exceptions.map(note),
       checks: {
-        any: c.checks.latest.length > 0,
-        total: c.checks.latest.length,
+        any: c.checks.total > 0,
+        total: c.checks.total,
         ...c.checks.counts,
-        failing: failing.map(check),
-        inconclusive: c.checks.latest.filter((l) => l.status !== 'pass' && l.status !== 'fail').map(check),
-        passing: [...passingByCheck].map(([id, resources]) => ({ check: id, resources })),
+        failing: c.checks.failing.map(check),
+        failingNotShown: c.checks.counts.fail - c.checks.failing.length,
+        inconclusive: c.checks.inconclusive.map(check),
+        inconclusiveNotShown: c.checks.counts.error + c.checks.counts.skip + c.checks.counts.manual - c.checks.inconclusive.length,
+        passing: c.checks.passing,
       },
       evidence: c.evidence.map((file) => ({
         file,
@@ -107,7 +107,6 @@ export function packViewModel(ctx: PackContext) {
   }));
   const accepted = inputs.filter((i) => i.accepted);
   const rejected = inputs.filter((i) => !i.accepted);
-  const notes = accepted.flatMap((i) => i.records.filter((r): r is NoteRecord => r.type === 'note'));
 
   return escapeViewModel({
     title: `${framework.name} certification pack`,
@@ -122,7 +121,7 @@ export function packViewModel(ctx: PackContext) {
       inputs: inputs.length,
       accepted: accepted.length,
       rejected: rejected.length,
-      records: accepted.reduce((n, i) => n + i.records.length, 0),
+      records: accepted.reduce((n, i) => n + i.records, 0),
     },
     statuses: statusOrder.map((s) => ({ status: s, label: statusLabel[s], meaning: statusMeaning[s], count: counts[s] })),
     attention: controls
@@ -133,14 +132,14 @@ export function packViewModel(ctx: PackContext) {
     inputs: accepted.map((i) => ({
       path: i.file.path,
       format: i.format,
-      records: i.records.length,
+      records: i.records,
       invalid: i.invalidRecords ?? 0,
       bytes: i.file.bytes,
       sha256: i.file.sha256,
     })),
     rejected: rejected.map((i) => ({ path: i.file.path, reason: i.reason ?? '', sha256: i.file.sha256 ? i.file.sha256.slice(0, HASH_PREFIX) : 'not hashed' })),
     diagnostics: ctx.diagnostics.map((d) => ({ where: formatPlace(d) || '(config)', severity: d.severity, code: d.code, message: d.message })),
-    notes: notes.map((n) => ({
+    notes: ctx.notes.map((n) => ({
       title: n.title,
       kind: n.kind,
       author: n.author,
