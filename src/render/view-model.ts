@@ -7,6 +7,7 @@ import { formatPlace } from '../diagnostics/codes.js';
 import { escapeViewModel, SafeMarkdownLines } from './markdown-escape.js';
 import { excerptLines, safeNoteLines } from './evidence-markdown.js';
 import { mappingLabel, statusLabel, statusMeaning } from './labels.js';
+import { defaultRules } from '../map/default-rules.js';
 
 export const HASH_PREFIX = 12;
 const EXCERPT_CHARS = 600;
@@ -22,8 +23,9 @@ export interface PackContext {
   version: string;
 }
 
+/** How evidence came to bear on a control, each source with the rule, field or crosswalk entry behind it. */
 const describeMappings = (mappings: ControlMapping[]): string =>
-  [...new Set(mappings.map((m) => (m.source === 'crosswalk' || m.source === 'config-rule' ? `${mappingLabel[m.source]} (${m.via ?? ''})` : mappingLabel[m.source])))].join('; ');
+  [...new Set(mappings.map((m) => (m.via ? `${mappingLabel[m.source]} (${m.via})` : mappingLabel[m.source])))].join('; ');
 
 /** Pre-computed, display-ready data for the templates: templates format, they never decide. */
 export function packViewModel(ctx: PackContext) {
@@ -139,6 +141,12 @@ export function packViewModel(ctx: PackContext) {
     })),
     rejected: rejected.map((i) => ({ path: i.file.path, reason: i.reason ?? '', sha256: i.file.sha256 ? i.file.sha256.slice(0, HASH_PREFIX) : 'not hashed' })),
     diagnostics: ctx.diagnostics.map((d) => ({ where: formatPlace(d) || '(config)', severity: d.severity, code: d.code, message: d.message })),
+    defaultRules: defaultRules.map((r) => ({
+      id: r.id,
+      when: [r.when.category ? `${r.when.category} findings` : '', r.when.tags ? `tagged ${r.when.tags.join(', ')}` : ''].filter(Boolean).join(', '),
+      controls: r.controls.join(', '),
+      rationale: r.rationale,
+    })),
     notes: ctx.notes.map((n) => ({
       title: n.title,
       kind: n.kind,

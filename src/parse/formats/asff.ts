@@ -1,0 +1,222 @@
+import type { CheckCategory, CheckStatus, FindingSeverity, Place } from '../../model/types.js';
+import { diagnostic } from '../../diagnostics/codes.js';
+import { jsonErrorMessage } from '../json-position.js';
+import { reject, type Parser } from '../parser.js';
+import {
+  checkRecord,
+  complianceControls,
+  complianceFromRequirement,
+  complianceTags,
+  explained,
+  FindingEmitter,
+  instantOf,
+  isObject,
+  readJson,
+  resourceOf,
+  severityOf,
+  text,
+  versionOf,
+  type ComplianceEntry,
+} from './prowler-common.js';
+
+const FORMAT = 'asff';
+
+type Finding = Record<string, unknown>;
+const SCHEMA_VERSION = /"SchemaVersion"\s*:\s*"2018-10-08"/;
+const FINDING_FIELDS = /"(?:GeneratorId|ProductArn|AwsAccountId)"\s*:/;
+/** A Security Hub GetFindings export, recognisable even when it holds no findings. */
+const FINDINGS_CONTAINER = /^\uFEFF?\s*\{\s*"Findings"\s*:\s*\[/;
+
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const strings = (value: unknown): string[] => list(value).map(text).filter((s): s is string => s !== undefined);
+
+const complianceStatuses: Record<string, CheckStatus> = {
+  PASSED: 'pass',
+  FAILED: 'fail',
+  WARNING: 'manual',
+  // Prowler's ASFF says INFOED for its manual and informational checks.
+  INFOED: 'manual',
+  NOT_AVAILABLE: 'skip',
+  // Prowler writes its status + "ED": Prowler 3's allowlisted findings are WARNINGED, Prowler 4's MUTED.
+  WARNINGED: 'skip',
+  MUTED: 'skip',
+};
+
+/** Label first; else the normalized 0–100 score, banded as Security Hub does. */
+function severityOfFinding(finding: Finding): FindingSeverity | undefined {
+  const severity = finding.Severity;
+  const provider = isObject(finding.FindingProviderFields) ? finding.FindingProviderFields.Severity : undefined;
+  const label = severityOf(isObject(severity) ? severity.Label : undefined) ?? severityOf(isObject(provider) ? provider.Label : undefined);
+  if (label) return label;
+  const normalized = isObject(severity) ? severity.Normalized : undefined;
+  if (typeof normalized !== 'number') return undefined;
+  if (normalized >= 90) return 'critical';
+  if (normalized >= 70) return 'high';
+  if (normalized >= 40) return 'medium';
+  return normalized >= 1 ? 'low' : 'info';
+}
+
+const productSlug = (finding: Finding) => /product\/[^/]+\/([^/]+)$/.exec(text(finding.ProductArn) ?? '')?.[1];
+const knownProducts: Record<string, string> = { securityhub: 'Security Hub', guardduty: 'GuardDuty', inspector: 'Inspector', macie: 'Macie' };
+
+/** Status, and why a finding the producer reported does not count as it stands. */
+function statusOf(finding: Finding, compliance: Record<string, unknown> | undefined): { status: CheckStatus; why?: string } | string {
+  const reported = text(compliance?.Status)?.toUpperCase();
+  let status: CheckStatus = 'fail';
+  let why: string | undefined;
+  if (reported) {
+    const mapped = complianceStatuses[reported];
+    if (!mapped) return `unknown Compliance.Status ${JSON.stringify(compliance?.Status)}`;
+    status = mapped;
+    if (reported === 'NOT_AVAILABLE') why = 'the control could not be evaluated (NOT_AVAILABLE)';
+    if (reported === 'WARNINGED') why = 'allowlisted in Prowler (WARNINGED)';
+    if (reported === 'MUTED') why = 'muted by the producer';
+  }
+  // Findings without a Compliance block (GuardDuty, Inspector…) are reports of a problem: fail.
+  const workflow = text(isObject(finding.Workflow) ? finding.Workflow.Status : undefined) ?? text(finding.WorkflowState);
+  if (text(finding.RecordState)?.toUpperCase() === 'ARCHIVED') return { status: 'skip', why: 'archived (RecordState ARCHIVED): no longer current' };
+  if (workflow?.toUpperCase() === 'SUPPRESSED') return { status: 'skip', why: 'suppressed (Workflow.Status SUPPRESSED)' };
+  return why ? { status, why } : { status };
+}
+
+function categoryOf(finding: Finding, compliance: unknown, types: string[]): CheckCategory {
+  if (list(finding.Vulnerabilities).length || types.some((t) => /\/Vulnerabilities(?:\/|$)/.test(t))) return 'vulnerability';
+  if (compliance) return 'compliance';
+  if (types.some((t) => /^(?:TTPs|Effects|Unusual Behaviors|Sensitive Data Identifications)\//.test(t))) return 'detection';
+  return types.some((t) => t.startsWith('Software and Configuration Checks')) ? 'misconfiguration' : 'compliance';
+}
+
+/** `arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0` → `cis-aws-foundations-benchmark/v/1.2.0`. */
+const standardId = (arn: string) => arn.replace(/^arn:[^:]+:securityhub:[^:]*:[^:]*:/, '').replace(/^(?:ruleset|standards)\//, '');
+
+function toRecord(finding: Finding, file: string, place: Place) {
+  const fields = isObject(finding.ProductFields) ? finding.ProductFields : {};
+  const compliance = isObject(finding.Compliance) ? finding.Compliance : undefined;
+  const status = statusOf(finding, compliance);
+  if (typeof status === 'string') return status;
+  const generator = text(finding.GeneratorId);
+  const prowlerCheck = /^prowler-(.+)$/.exec(generator ?? '')?.[1];
+  const prowler = prowlerCheck !== undefined || text(fields.ProviderName)?.toLowerCase() === 'prowler' || productSlug(finding) === 'prowler';
+  const types = strings(finding.Types);
+  const vulnerabilities = list(finding.Vulnerabilities).filter(isObject);
+  const cves = strings(vulnerabilities.map((v) => v.Id));
+  const guardDuty = productSlug(finding) === 'guardduty' ? types[0]?.split('/').pop() : undefined;
+  // One finding = one (check, resource): Prowler's generator is its check, Inspector's and GuardDuty's
+  // generators are shared by all their findings, so the CVE or the GuardDuty finding type says which.
+  const check = prowlerCheck ? `prowler:${prowlerCheck}` : (cves[0] ?? (guardDuty ? `guardduty:${guardDuty}` : (generator ?? text(finding.Id))));
+  if (!check) return 'the finding has no GeneratorId';
+
+  // Prowler's items read `FRAMEWORK id id…`, each framework named among AssociatedStandards; other
+  // producers' items are kept whole as tags, and read the same way only to find ISO 27001 / SOC 2 ids.
+  const standards = strings(list(compliance?.AssociatedStandards).map((s) => (isObject(s) ? s.StandardsId : undefined)));
+  const entries: ComplianceEntry[] = [];
+  const verbatim: string[] = [];
+  for (const item of strings(compliance?.RelatedRequirements)) {
+    const entry = complianceFromRequirement(item, prowler);
+    const prowlerItem = prowler && entry !== undefined && standards.includes(entry.framework);
+    if (entry && (prowlerItem || !prowler)) entries.push(entry);
+    if (!prowlerItem) verbatim.push(item);
+  }
+  // Security Hub standards: the standard, and the control in it (ControlId, or RuleId for CIS 1.2.0).
+  const standardArn = text(fields.StandardsArn) ?? text(fields.StandardsGuideArn);
+  const standard = standardArn ? standardId(standardArn) : undefined;
+  const control = text(fields.ControlId) ?? text(fields.RuleId);
+  const tags = [
+    ...cves,
+    ...(standard ? [standard] : []),
+    ...(standard && control ? [`${standard} ${control}`] : []),
+    ...standards.map(standardId),
+    ...strings([compliance?.SecurityControlId]),
+    ...(prowler ? complianceTags(entries) : []),
+    ...verbatim,
+  ];
+  const resource = list(finding.Resources).find(isObject);
+  const pkg = list(vulnerabilities[0]?.VulnerablePackages).find(isObject);
+  const pkgVersion = [text(pkg?.Version), text(pkg?.Release)].filter(Boolean).join('-');
+  const reason = list(compliance?.StatusReasons).find(isObject);
+  const versionKey = Object.keys(fields).find((k) => k === 'ProviderVersion' || k.endsWith('/ProductVersion'));
+  const product = productSlug(finding);
+  return checkRecord({
+    format: FORMAT,
+    file,
+    place,
+    check,
+    title: text(finding.Title),
+    status: status.status,
+    observedAt: instantOf(finding.UpdatedAt) ?? instantOf(finding.LastObservedAt) ?? instantOf(finding.CreatedAt),
+    resource: resourceOf(resource?.Id, resource?.Region ?? finding.Region),
+    severity: severityOfFinding(finding),
+    message: explained(status.why, text(reason?.Description) ?? text(finding.Description)),
+    tool: prowler ? 'prowler' : (text(finding.ProductName) ?? text(fields['aws/securityhub/ProductName']) ?? (product ? (knownProducts[product] ?? product) : undefined)),
+    toolVersion: versionKey ? versionOf(fields[versionKey]) : undefined,
+    category: categoryOf(finding, compliance, types),
+    tags: [...new Set(tags)],
+    location: text(pkg?.Name) && (pkgVersion ? `${text(pkg?.Name)}@${pkgVersion}` : text(pkg?.Name)),
+    controls: complianceControls(entries, 'ASFF Compliance.RelatedRequirements'),
+  });
+}
+
+/** JSON Lines (Prowler 2 wrote one finding per line): the first line alone is a whole JSON object. */
+function isJsonLines(head: string): boolean {
+  const [first, second] = head
+    .replace(/^\uFEFF/, '')
+    .split('\n')
+    .filter((l) => l.trim());
+  if (!first || !second?.trim().startsWith('{')) return false;
+  try {
+    return isObject(JSON.parse(first));
+  } catch {
+    return false;
+  }
+}
+
+export const asffParser: Parser = {
+  name: FORMAT,
+  label: 'AWS Security Finding Format (Security Hub, GuardDuty, Inspector, Prowler)',
+  detect(source) {
+    if (source.binary || !/^\uFEFF?\s*[[{]/.test(source.head)) return 0;
+    if (SCHEMA_VERSION.test(source.head) && FINDING_FIELDS.test(source.head)) return 1;
+    return FINDINGS_CONTAINER.test(source.head) ? 0.8 : 0;
+  },
+  async parse(source, sink) {
+    const file = source.file.path;
+    const out = new FindingEmitter(sink, file);
+    const emit = (finding: unknown, place: Place) => {
+      if (!isObject(finding)) return out.skip('the finding is not a JSON object', place);
+      const record = toRecord(finding, file, place);
+      if (typeof record === 'string') out.skip(record, place);
+      else out.record(record);
+    };
+
+    if (isJsonLines(source.head)) {
+      for await (const { line, text: content } of source.lines()) {
+        if (!content.trim()) continue;
+        let value: unknown;
+        try {
+          value = JSON.parse(content);
+        } catch (error) {
+          out.skip(`invalid JSON line: ${jsonErrorMessage(error)}`, { line });
+          continue;
+        }
+        const findings = isObject(value) && Array.isArray(value.Findings) ? value.Findings : [value];
+        for (const finding of findings) emit(finding, { line });
+      }
+      return out.result();
+    }
+
+    const read = await readJson(source, sink);
+    if ('rejected' in read) return read.rejected;
+    const data = read.data;
+    if (Array.isArray(data)) {
+      data.forEach((finding, i) => emit(finding, { pointer: `/${i}` }));
+    } else if (isObject(data) && 'Findings' in data) {
+      if (!Array.isArray(data.Findings)) return reject(sink, diagnostic('format/schema', '"Findings" must be an array of ASFF findings', { file, place: { pointer: '/Findings' } }));
+      data.Findings.forEach((finding, i) => emit(finding, { pointer: `/Findings/${i}` }));
+    } else if (isObject(data) && data.SchemaVersion !== undefined) {
+      emit(data, { pointer: '' });
+    } else {
+      return reject(sink, diagnostic('format/schema', 'expected ASFF findings: an array, or an object with a "Findings" array', { file, place: { pointer: '' } }));
+    }
+    return out.result();
+  },
+};

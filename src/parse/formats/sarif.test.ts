@@ -1,0 +1,175 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { CheckRecord } from '../../model/types.js';
+import { collectedFrom } from '../../../test/helpers/source.js';
+import { parseFile } from '../parse-file.js';
+import type { Source } from '../parser.js';
+import { sarifParser } from './sarif.js';
+
+const fixture = (name: string) => readFileSync(new URL(`../../../test/fixtures/sarif/${name}`, import.meta.url));
+const parse = async (name: string, content: string | Buffer = fixture(name)) => parseFile(collectedFrom(name, content));
+const checks = (records: unknown[]) => records as CheckRecord[];
+const countBy = (records: CheckRecord[], key: 'status' | 'severity' | 'category') =>
+  records.reduce<Record<string, number>>((n, r) => ({ ...n, [String(r[key])]: (n[String(r[key])] ?? 0) + 1 }), {});
+const score = (content: string) => sarifParser.detect({ head: content.slice(0, 65536), binary: false, file: { path: 'x' } } as Source);
+
+const log = (results: unknown[], extra: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'Example', version: '1.0', rules: [{ id: 'R1', shortDescription: { text: 'Rule one' }, defaultConfiguration: { level: 'error' } }] } },
+        results,
+        ...extra,
+      },
+    ],
+  });
+const located = { locations: [{ physicalLocation: { artifactLocation: { uri: 'src/a.ts' }, region: { startLine: 7 } } }] };
+
+describe('SARIF 2.1.0', () => {
+  it('reads Trivy image results as one vulnerability per package', async () => {
+    const parsed = await parse('alpine-310.sarif.golden');
+    expect(parsed).toMatchObject({ format: 'sarif', accepted: true });
+    expect(score(fixture('alpine-310.sarif.golden').toString())).toBe(1);
+    const records = checks(parsed.records);
+    expect(records).toHaveLength(4);
+    expect(countBy(records, 'status')).toEqual({ fail: 4 });
+    // security-severity "5.3" is a CVSS score: medium.
+    expect(countBy(records, 'severity')).toEqual({ medium: 4 });
+    expect(records[0]).toMatchObject({
+      check: 'CVE-2019-1549',
+      title: 'openssl: information disclosure in fork()',
+      // Trivy places every package on the image; the location message names the package.
+      resource: 'testdata/fixtures/images/alpine-310.tar.gz:libcrypto1.1',
+      location: 'libcrypto1.1@1.1.1c-r0',
+      tool: 'Trivy',
+      toolVersion: 'dev',
+      category: 'vulnerability',
+      tags: ['CVE-2019-1549'],
+      place: { pointer: '/runs/0/results/0' },
+    });
+    expect(records[2]?.resource).toBe('testdata/fixtures/images/alpine-310.tar.gz:libssl1.1');
+    expect(records.every((r) => r.observedAt === undefined)).toBe(true);
+    expect(parsed.diagnostics.map((d) => d.code)).toEqual(['format/undated']);
+  });
+
+  it('reads CodeQL results, with severity from the rule level and CWE tags', async () => {
+    const parsed = await parse('codeQL-output.sarif');
+    expect(parsed).toMatchObject({ format: 'sarif', accepted: true });
+    const records = checks(parsed.records);
+    expect(records).toHaveLength(72);
+    expect(countBy(records, 'status')).toEqual({ fail: 72 });
+    expect(countBy(records, 'category')).toEqual({ code: 72 });
+    // No result sets a level: the rule default applies (note → low, warning → medium, error → high).
+    expect(countBy(records, 'severity')).toEqual({ low: 57, medium: 4, high: 11 });
+    expect(records[0]).toMatchObject({
+      check: 'py/empty-except',
+      title: 'Empty except',
+      resource: 'good/db_init.py',
+      location: 'good/db_init.py:39',
+      severity: 'low',
+      tool: 'CodeQL',
+      toolVersion: '2.5.4',
+      tags: ['CWE-390'],
+    });
+    const sql = records.find((r) => r.check === 'py/sql-injection');
+    // CodeQL's "external/owasp/owasp-a1" names no edition of the Top 10, so none is added.
+    expect(sql).toMatchObject({ severity: 'high', resource: 'bad/libuser.py', location: 'bad/libuser.py:12', tags: ['CWE-89', 'OWASP-A01'] });
+    expect(records.every((r) => (r.message?.length ?? 0) <= 500)).toBe(true);
+    expect(parsed.diagnostics.filter((d) => d.code === 'format/undated')).toHaveLength(1);
+  });
+
+  it('reads Semgrep results, finding rules by id and its named security-severity', async () => {
+    const parsed = await parse('issue_10191.json');
+    expect(parsed).toMatchObject({ format: 'sarif', accepted: true });
+    expect(parsed.diagnostics.some((d) => d.code === 'format/ambiguous')).toBe(false);
+    const records = checks(parsed.records);
+    expect(records).toHaveLength(77);
+    expect(countBy(records, 'status')).toEqual({ fail: 77 });
+    expect(countBy(records, 'severity')).toEqual({ critical: 34, high: 1, medium: 42 });
+    const nosql = records.find((r) => r.title === 'Improper neutralization of special elements in data query logic');
+    expect(nosql).toMatchObject({ severity: 'critical', tool: 'Semgrep OSS', toolVersion: '1.69.0', category: 'code', tags: ['CWE-943', 'OWASP-A03:2021', 'OWASP-A01:2017'] });
+    expect(records[0]).toMatchObject({ resource: 'Gruntfile.js', location: 'Gruntfile.js:75', tags: ['CWE-22', 'OWASP-A01:2021', 'OWASP-A05:2017'] });
+    expect(records[0]?.message?.length).toBe(500);
+  });
+
+  it('maps kinds, suppressions, levels, message templates and the run time', async () => {
+    const parsed = await parse(
+      'kinds.sarif',
+      log(
+        [
+          { ruleId: 'R1', kind: 'pass', message: { text: 'ok' }, ...located },
+          { ruleId: 'R1', kind: 'review', message: { text: 'look' }, ...located },
+          { ruleId: 'R1', kind: 'notApplicable', message: { text: 'n/a' }, ...located },
+          { ruleId: 'R1', message: { text: 'accepted' }, suppressions: [{ kind: 'inSource' }], ...located },
+          { ruleId: 'R1', message: { text: 'rejected' }, suppressions: [{ kind: 'external', status: 'rejected' }], ...located },
+          { ruleId: 'R2', level: 'note', message: { text: '{0} uses {1}', arguments: ['a.ts', 'eval'] }, properties: { 'security-severity': '9.8' } },
+          { message: { text: 'no rule' } },
+        ],
+        { invocations: [{ executionSuccessful: true, startTimeUtc: '2026-03-01T10:00:00Z', endTimeUtc: '2026-03-01T10:05:00Z' }] },
+      ),
+    );
+    expect(parsed).toMatchObject({ format: 'sarif', accepted: true, invalidRecords: 1 });
+    const records = checks(parsed.records);
+    expect(records.map((r) => r.status)).toEqual(['pass', 'manual', 'skip', 'skip', 'fail', 'fail']);
+    expect(records[0]).toMatchObject({ title: 'Rule one', severity: 'high', observedAt: '2026-03-01T10:05:00.000Z', resource: 'src/a.ts', location: 'src/a.ts:7' });
+    expect(records[5]).toMatchObject({ check: 'R2', severity: 'critical', message: 'a.ts uses eval' });
+    expect(records[5]?.resource).toBeUndefined();
+    expect(parsed.diagnostics.map((d) => [d.code, d.place])).toEqual([['format/record-skipped', { pointer: '/runs/0/results/6' }]]);
+  });
+
+  it('keeps only the title of a secret finding, never the matched text', async () => {
+    const parsed = await parse(
+      'secrets.sarif',
+      JSON.stringify({
+        version: '2.1.0',
+        runs: [
+          {
+            tool: { driver: { name: 'Trivy', rules: [{ id: 'github-pat', shortDescription: { text: 'GitHub Personal Access Token' }, properties: { tags: ['secret', 'security', 'CRITICAL'] } }] } },
+            results: [{ ruleId: 'github-pat', ruleIndex: 0, message: { text: 'Match: GITHUB_PAT=ghp_realSecretValue' }, ...located }],
+          },
+        ],
+      }),
+    );
+    const [record] = checks(parsed.records);
+    expect(record).toMatchObject({ category: 'secret', message: 'GitHub Personal Access Token', location: 'src/a.ts:7' });
+    expect(JSON.stringify(parsed.records)).not.toContain('ghp_realSecretValue');
+  });
+
+  it('reports a run that did not complete as an error', async () => {
+    const parsed = await parse(
+      'failed.sarif',
+      log([], { invocations: [{ executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: 'out of memory' } }] }] }),
+    );
+    expect(checks(parsed.records)).toMatchObject([{ check: 'Example:run-failed', status: 'error', message: 'out of memory' }]);
+  });
+
+  it('rejects a truncated log with the line', async () => {
+    const text = fixture('alpine-310.sarif.golden').toString();
+    const parsed = await parse('cut.sarif', text.slice(0, text.length / 2));
+    expect(parsed).toMatchObject({ format: 'sarif', accepted: false });
+    expect(parsed.diagnostics[0]).toMatchObject({ code: 'format/syntax', file: 'cut.sarif' });
+    expect(parsed.diagnostics[0]?.place?.line).toBeGreaterThan(1);
+  });
+
+  it('rejects a log whose runs are not a list, at the pointer', async () => {
+    const content = '{"version":"2.1.0","runs":"x"}';
+    expect(score(content)).toBe(0.9);
+    const parsed = await parse('bad.sarif', content);
+    expect(parsed).toMatchObject({ format: 'sarif', accepted: false });
+    expect(parsed.diagnostics[0]).toMatchObject({ code: 'format/schema', place: { pointer: '/runs' } });
+    const noDriver = await parse('bad2.sarif', '{"version":"2.1.0","runs":[{"results":[]}]}');
+    expect(noDriver.diagnostics[0]).toMatchObject({ code: 'format/schema', place: { pointer: '/runs/0/tool/driver' } });
+  });
+
+  it('accepts a run with no results as a clean scan', async () => {
+    const parsed = await parse('empty.sarif', log([]));
+    expect(parsed).toMatchObject({ format: 'sarif', accepted: true, records: [] });
+    expect(parsed.diagnostics.map((d) => d.code)).toEqual(['format/no-findings']);
+  });
+
+  it('does not claim other JSON', () => {
+    expect(score('{"version":"2.1.0","results":[]}')).toBe(0);
+    expect(score('[{"check":"a","status":"pass"}]')).toBe(0);
+  });
+});

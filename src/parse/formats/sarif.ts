@@ -1,0 +1,263 @@
+import type { CheckCategory, CheckStatus, FindingSeverity } from '../../model/types.js';
+import type { Parser } from '../parser.js';
+import {
+  advisoryIn,
+  classifiers,
+  clip,
+  cvssSeverity,
+  FindingEmitter,
+  instant,
+  isObject,
+  namedSeverity,
+  readJson,
+  schemaError,
+  startsJson,
+  text,
+  type JsonObject,
+} from './scanner-common.js';
+
+/**
+ * SARIF 2.1.0 (OASIS Static Analysis Results Interchange Format), as written by CodeQL, Semgrep,
+ * Trivy, Checkov, tfsec, KICS, Gitleaks and many others: one record per result.
+ */
+
+const LEVEL_SEVERITY: Record<string, FindingSeverity> = { error: 'high', warning: 'medium', note: 'low', none: 'info' };
+
+const KIND_STATUS: Record<string, CheckStatus> = {
+  fail: 'fail',
+  pass: 'pass',
+  open: 'manual',
+  review: 'manual',
+  notApplicable: 'skip',
+  informational: 'skip',
+};
+
+// Drivers that scan dependencies, infrastructure code or secrets, whose findings are not code weaknesses.
+const DEPENDENCY_DRIVER = /trivy|grype|osv-scanner|dependency-check/i;
+const IAC_DRIVER = /checkov|tfsec|kics|terrascan|trivy|defsec|cfn[-_ ]?(?:lint|nag|guard)|kube-?(?:score|linter|sec)|hadolint|snyk iac|tflint/i;
+const SECRET_DRIVER = /gitleaks|trufflehog|detect-secrets|ggshield|secretlint|\bsecret/i;
+// Rule ids of IaC checks: Checkov CKV_*/CKV2_*, Trivy/tfsec AVD-* and AWS-0089 forms, KICS is UUID-named (caught by driver).
+const IAC_RULE = /^(?:CKV2?_|AVD-|(?:AWS|AZU|GCP|GIT|DS|KSV|KCV)-?\d{3,4}$)/i;
+
+const get = (value: unknown, ...keys: string[]): unknown => {
+  let current = value;
+  for (const key of keys) current = isObject(current) ? current[key] : undefined;
+  return current;
+};
+
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+export const sarifParser: Parser = {
+  name: 'sarif',
+  label: 'SARIF 2.1.0 (CodeQL, Semgrep, Trivy, Checkov…)',
+  detect(source) {
+    if (!startsJson(source)) return 0;
+    if (/"\$schema"\s*:\s*"[^"]*sarif[^"]*"/i.test(source.head)) return 1;
+    return /"version"\s*:\s*"2\.1\.0"/.test(source.head) && /"runs"\s*:/.test(source.head) ? 0.9 : 0;
+  },
+  async parse(source, sink) {
+    const file = source.file.path;
+    const read = await readJson(source, sink, 'SARIF');
+    if ('rejected' in read) return read.rejected;
+    const log = read.data;
+    if (!isObject(log)) return schemaError(sink, file, '', 'a SARIF log is a JSON object with a "runs" array');
+    if (!Array.isArray(log.runs)) return schemaError(sink, file, '/runs', 'a SARIF log needs "runs", an array of tool runs');
+    // Check the structure of every run before sending any record, so a rejection is not half-read.
+    for (const [i, run] of log.runs.entries()) {
+      if (!isObject(run) || !isObject(get(run, 'tool', 'driver'))) {
+        return schemaError(sink, file, `/runs/${i}/tool/driver`, 'each run must describe its tool in tool.driver');
+      }
+      if (run.results !== undefined && run.results !== null && !Array.isArray(run.results)) {
+        return schemaError(sink, file, `/runs/${i}/results`, 'results must be an array');
+      }
+    }
+
+    const out = new FindingEmitter(sink, file);
+    for (const [i, run] of (log.runs as JsonObject[]).entries()) readRun(run, i, file, out);
+    return out.finish();
+  },
+};
+
+function readRun(run: JsonObject, runIndex: number, file: string, out: FindingEmitter): void {
+  const driver = get(run, 'tool', 'driver') as JsonObject;
+  const tool = text(driver.name);
+  const toolVersion = text(driver.semanticVersion) ?? text(driver.version);
+  const invocation = list(run.invocations)[0];
+  const observedAt = instant(get(invocation, 'endTimeUtc')) ?? instant(get(invocation, 'startTimeUtc'));
+  const rules = new RuleIndex(run);
+
+  // A run that did not complete has no trustworthy results list: say so as an error record.
+  if (get(invocation, 'executionSuccessful') === false) {
+    const reason = list(get(invocation, 'toolExecutionNotifications')).find((n) => get(n, 'level') === 'error');
+    out.record({
+      format: 'sarif',
+      file,
+      place: { pointer: `/runs/${runIndex}/invocations/0` },
+      check: `${tool ?? 'sarif'}:run-failed`,
+      status: 'error',
+      observedAt,
+      resource: tool,
+      message: clip(get(reason, 'message', 'text')) ?? 'the tool reports that its run did not complete',
+      tool,
+      toolVersion,
+    });
+  }
+
+  for (const [j, result] of list(run.results).entries()) {
+    const place = { pointer: `/runs/${runIndex}/results/${j}` };
+    if (!isObject(result)) {
+      out.skip('the result is not a JSON object', place);
+      continue;
+    }
+    const rule = rules.of(result);
+    const check = text(result.ruleId) ?? text(get(result, 'rule', 'id')) ?? text(rule?.id);
+    if (!check) {
+      out.skip('the result names no rule (ruleId)', place);
+      continue;
+    }
+    const status = statusOf(result);
+    if (!status) {
+      out.skip(`the result kind "${String(result.kind)}" is not a SARIF kind`, place);
+      continue;
+    }
+    const ruleTags = list(get(rule, 'properties', 'tags'));
+    const category = categoryOf(check, tool ?? '', ruleTags);
+    const title = text(get(rule, 'shortDescription', 'text')) ?? (text(rule?.name) !== check ? text(rule?.name) : undefined);
+    const where = locationOf(result, run, category);
+    const advisory = advisoryIn(check);
+    out.record({
+      format: 'sarif',
+      file,
+      place,
+      check,
+      title,
+      status,
+      observedAt,
+      resource: where.resource,
+      location: where.location,
+      severity: severityOf(result, rule),
+      // A secret scanner's message may quote the secret (Trivy puts the match there): keep the title only.
+      message: category === 'secret' ? title : clip(messageOf(result, rule)),
+      tool,
+      toolVersion,
+      category,
+      tags: classifiers([...(advisory ? [advisory] : []), ...ruleTags, ...list(get(result, 'properties', 'tags')), ...cweRelationships(rule)]),
+    });
+  }
+}
+
+/** Rules of the driver and its extensions, found by index (as the spec prefers) or by id. */
+class RuleIndex {
+  private byId: Map<string, JsonObject> | undefined;
+  constructor(private readonly run: JsonObject) {}
+
+  private component(index: unknown): JsonObject | undefined {
+    const tool = get(this.run, 'tool');
+    if (typeof index === 'number') {
+      const extension = list(get(tool, 'extensions'))[index];
+      return isObject(extension) ? extension : undefined;
+    }
+    return get(tool, 'driver') as JsonObject;
+  }
+
+  of(result: JsonObject): JsonObject | undefined {
+    const index = get(result, 'rule', 'index') ?? result.ruleIndex;
+    const component = this.component(get(result, 'rule', 'toolComponent', 'index'));
+    if (typeof index === 'number' && index >= 0) {
+      const rule = list(component?.rules)[index];
+      if (isObject(rule)) return rule;
+    }
+    const id = text(result.ruleId) ?? text(get(result, 'rule', 'id'));
+    if (!id) return undefined;
+    this.byId ??= this.build();
+    // Hierarchical ids ("CA2000/dispose") fall back to their base rule.
+    return this.byId.get(id) ?? this.byId.get(id.split('/')[0]!);
+  }
+
+  private build(): Map<string, JsonObject> {
+    const map = new Map<string, JsonObject>();
+    const tool = get(this.run, 'tool');
+    for (const component of [get(tool, 'driver'), ...list(get(tool, 'extensions'))]) {
+      for (const rule of list(get(component, 'rules'))) {
+        const id = text(get(rule, 'id'));
+        if (id && isObject(rule) && !map.has(id)) map.set(id, rule);
+      }
+    }
+    return map;
+  }
+}
+
+function statusOf(result: JsonObject): CheckStatus | undefined {
+  const suppressions = list(result.suppressions);
+  // A suppression counts unless it was rejected or is still under review (SARIF §3.35).
+  if (suppressions.some((s) => isObject(s) && (s.status === undefined || s.status === 'accepted'))) return 'skip';
+  // "absent": found in the baseline but no longer in this run, i.e. fixed.
+  if (result.baselineState === 'absent') return 'pass';
+  const kind = result.kind === undefined ? 'fail' : text(result.kind);
+  return kind ? KIND_STATUS[kind] : undefined;
+}
+
+function severityOf(result: JsonObject, rule: JsonObject | undefined): FindingSeverity | undefined {
+  // GitHub's security-severity: a CVSS-like score (CodeQL, Trivy) or a name (Semgrep writes "HIGH").
+  const security = get(rule, 'properties', 'security-severity') ?? get(result, 'properties', 'security-severity');
+  const score = typeof security === 'number' ? security : typeof security === 'string' && /^\s*\d+(?:\.\d+)?\s*$/.test(security) ? Number(security) : undefined;
+  const fromSecurity = score !== undefined ? cvssSeverity(score) : namedSeverity(security);
+  if (fromSecurity) return fromSecurity;
+  // SARIF §3.27.10: an absent level comes from the rule's default, else "warning" for failures.
+  const kind = result.kind ?? 'fail';
+  const level = text(result.level) ?? text(get(rule, 'defaultConfiguration', 'level')) ?? (kind === 'fail' ? 'warning' : 'none');
+  return LEVEL_SEVERITY[level];
+}
+
+function categoryOf(ruleId: string, driver: string, ruleTags: unknown[]): CheckCategory {
+  if (advisoryIn(ruleId)) return 'vulnerability';
+  // Trivy tags each rule with the scanner that produced it (vulnerability, misconfiguration, secret, license).
+  const tags = new Set(ruleTags.map((t) => text(t)?.toLowerCase()));
+  if (tags.has('vulnerability') && DEPENDENCY_DRIVER.test(driver)) return 'vulnerability';
+  if (tags.has('secret') || SECRET_DRIVER.test(driver)) return 'secret';
+  if (tags.has('license')) return 'compliance';
+  if (tags.has('misconfiguration') || IAC_DRIVER.test(driver) || IAC_RULE.test(ruleId)) return 'misconfiguration';
+  return 'code';
+}
+
+/** The message text, with a rule message template (message.id) and {n} arguments filled in. */
+function messageOf(result: JsonObject, rule: JsonObject | undefined): string | undefined {
+  const message = result.message;
+  const id = text(get(message, 'id'));
+  const template = text(get(message, 'text')) ?? (id ? text(get(rule, 'messageStrings', id, 'text')) : undefined) ?? text(get(message, 'markdown'));
+  if (!template) return undefined;
+  const args = list(get(message, 'arguments'));
+  return args.length ? template.replace(/\{(\d+)\}/g, (all, n: string) => (args[Number(n)] === undefined ? all : String(args[Number(n)]))) : template;
+}
+
+function locationOf(result: JsonObject, run: JsonObject, category: CheckCategory): { resource?: string; location?: string } {
+  const first = list(result.locations)[0];
+  const artifact = get(first, 'physicalLocation', 'artifactLocation');
+  const artifactIndex = get(artifact, 'index');
+  const uri = text(get(artifact, 'uri')) ?? (typeof artifactIndex === 'number' ? text(get(list(run.artifacts)[artifactIndex], 'location', 'uri')) : undefined);
+  const logical = list(get(first, 'logicalLocations'))[0];
+  if (!uri) {
+    const name = text(get(logical, 'fullyQualifiedName')) ?? text(get(logical, 'name'));
+    return name ? { resource: name } : {};
+  }
+  // Trivy reports every package of an image on the image itself and names the package only in the
+  // location message ("image: pkg@version"): keep the package in the resource so that two packages
+  // with the same CVE stay two findings.
+  const note = text(get(first, 'message', 'text'));
+  if (category === 'vulnerability' && note?.startsWith(`${uri}: `)) {
+    const pkg = note.slice(uri.length + 2);
+    const at = pkg.lastIndexOf('@');
+    if (at > 0) return { resource: `${uri}:${pkg.slice(0, at)}`, location: pkg };
+  }
+  const line = get(first, 'physicalLocation', 'region', 'startLine');
+  return { resource: uri, location: typeof line === 'number' && line > 0 ? `${uri}:${line}` : uri };
+}
+
+/** CWE ids a rule links through SARIF relationships to a CWE taxonomy. */
+function cweRelationships(rule: JsonObject | undefined): string[] {
+  return list(rule?.relationships).flatMap((r) => {
+    const target = get(r, 'target');
+    const id = text(get(target, 'id'));
+    return id && /cwe/i.test(text(get(target, 'toolComponent', 'name')) ?? '') ? [`CWE-${id.replace(/^CWE-?/i, '')}`] : [];
+  });
+}

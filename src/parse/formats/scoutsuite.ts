@@ -1,0 +1,128 @@
+/**
+ * ScoutSuite results: the `scoutsuite_results = {…}` JavaScript file its HTML report loads
+ * (`scoutsuite-results/scoutsuite_results_*.js`). One record per rule (`services.*.findings.*`):
+ * fail when it flagged items, pass when it checked items and flagged none, skip when the account
+ * had nothing for it to check.
+ */
+import type { CheckRecord, CheckStatus, FindingSeverity } from '../../model/types.js';
+import { diagnostic } from '../../diagnostics/codes.js';
+import { jsonErrorMessage, jsonErrorPlace } from '../json-position.js';
+import { reject, type Parser, type ParseResult, type ParseSink, type Source } from '../parser.js';
+import { frameworkMappings, RecordEmitter, textList, utcInstant } from './audit-common.js';
+import { clip, isObject, schemaError, text, type JsonObject } from './scanner-common.js';
+
+/** The assignment in front of the JSON (and a closing semicolon some versions add). */
+const assignment = /^\s*(?:(?:var|let|const)\s+)?scoutsuite_results\s*=/;
+const levels: Record<string, FindingSeverity> = { danger: 'high', warning: 'medium' };
+const SHOWN_ITEMS = 3;
+
+interface RunContext {
+  file: string;
+  resource?: string;
+  observedAt?: string;
+  toolVersion?: string;
+}
+
+/**
+ * The JSON after the assignment. The assignment is blanked out rather than cut, so the line and
+ * column of a syntax error are those of the file.
+ */
+async function readResults(source: Source, sink: ParseSink): Promise<{ data: unknown } | { rejected: ParseResult }> {
+  const body = (await source.text()).replace(/^\uFEFF/, '').replace(new RegExp(`${assignment.source}|;\\s*$`, 'g'), (m) => m.replace(/[^\n]/g, ' '));
+  try {
+    return { data: JSON.parse(body) as unknown };
+  } catch (error) {
+    const message = `the ScoutSuite results are not valid JSON: ${jsonErrorMessage(error, body)}`;
+    return { rejected: reject(sink, diagnostic('format/syntax', message, { file: source.file.path, place: jsonErrorPlace(body, error) })) };
+  }
+}
+
+/** JSON pointer segment escaping (RFC 6901): rule keys are free text. */
+const pointerPart = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
+function statusOf(checked: number, flagged: number): CheckStatus {
+  if (flagged > 0) return 'fail';
+  return checked > 0 ? 'pass' : 'skip';
+}
+
+function messageOf(status: CheckStatus, checked: number, flagged: number, items: string[]): string {
+  if (status === 'skip') return 'no items to check';
+  if (status === 'pass') return `none of ${checked} items flagged`;
+  const shown = items.slice(0, SHOWN_ITEMS).join(', ');
+  const more = items.length > SHOWN_ITEMS ? ` (and ${items.length - SHOWN_ITEMS} more)` : '';
+  return clip(`${flagged} of ${checked} items flagged${shown ? `: ${shown}${more}` : ''}`)!;
+}
+
+/** Benchmarks a rule belongs to, as tags: `CIS Amazon Web Services Foundations 1.2.0: 2.4`. */
+function complianceEntries(compliance: unknown): { tags: string[]; byName: [string, unknown][] } {
+  const entries = Array.isArray(compliance) ? compliance.filter(isObject) : [];
+  const tags = entries.flatMap((c) => {
+    const name = text(c.name);
+    const reference = text(c.reference);
+    return name && reference ? [`${name}${text(c.version) ? ` ${text(c.version)}` : ''}: ${reference}`] : [];
+  });
+  return { tags: [...new Set(tags)], byName: entries.map((c) => [text(c.name) ?? '', c.reference]) };
+}
+
+function ruleRecord(service: string, key: string, rule: unknown, at: RunContext, pointer: string): CheckRecord | string {
+  if (!isObject(rule)) return 'the rule is not an object';
+  const checked = rule.checked_items ?? 0;
+  const flagged = rule.flagged_items ?? 0;
+  if (typeof checked !== 'number' || typeof flagged !== 'number') return 'checked_items and flagged_items must be numbers';
+  const status = statusOf(checked, flagged);
+  const severity = levels[String(rule.level)];
+  const title = text(rule.description);
+  const { tags, byName } = complianceEntries(rule.compliance);
+  return {
+    type: 'check',
+    format: 'scoutsuite',
+    file: at.file,
+    place: { pointer },
+    check: `scoutsuite:${service}.${key}`,
+    ...(title ? { title } : {}),
+    status,
+    ...(at.observedAt ? { observedAt: at.observedAt } : {}),
+    ...(at.resource ? { resource: at.resource } : {}),
+    ...(severity ? { severity } : {}),
+    message: messageOf(status, checked, flagged, textList(rule.items)),
+    tool: 'scoutsuite',
+    ...(at.toolVersion ? { toolVersion: at.toolVersion } : {}),
+    category: 'misconfiguration',
+    ...(tags.length ? { tags } : {}),
+    rawControls: [],
+    controls: frameworkMappings(byName, (name) => `ScoutSuite compliance ${name}`),
+  };
+}
+
+export const scoutsuiteParser: Parser = {
+  name: 'scoutsuite',
+  label: 'ScoutSuite results (scoutsuite_results.js)',
+  detect(source) {
+    return !source.binary && assignment.test(source.head.replace(/^\uFEFF/, '')) ? 0.98 : 0;
+  },
+  async parse(source, sink) {
+    const file = source.file.path;
+    const read = await readResults(source, sink);
+    if ('rejected' in read) return read.rejected;
+    const data = read.data;
+    if (!isObject(data) || !isObject(data.services)) return schemaError(sink, file, '/services', 'expected an object with a "services" map');
+    const lastRun: JsonObject = isObject(data.last_run) ? data.last_run : {};
+    const resource = text(data.account_id) ?? text(data.project_id) ?? text(data.subscription_id) ?? text(data.organization_id);
+    const observedAt = utcInstant(lastRun.time);
+    const toolVersion = text(lastRun.version);
+    const at: RunContext = { file, ...(resource ? { resource } : {}), ...(observedAt ? { observedAt } : {}), ...(toolVersion ? { toolVersion } : {}) };
+
+    const out = new RecordEmitter(sink, file);
+    for (const [service, body] of Object.entries(data.services)) {
+      const findings = isObject(body) ? body.findings : undefined;
+      if (findings === undefined) continue;
+      const servicePointer = `/services/${pointerPart(service)}/findings`;
+      if (!isObject(findings)) return schemaError(sink, file, servicePointer, `expected the findings of service "${service}" to be a map of rules`);
+      for (const [key, rule] of Object.entries(findings)) {
+        const pointer = `${servicePointer}/${pointerPart(key)}`;
+        out.push(ruleRecord(service, key, rule, at, pointer), { pointer }, 'rule');
+      }
+    }
+    return out.finish();
+  },
+};
