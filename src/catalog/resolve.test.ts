@@ -6,7 +6,7 @@ const catalog = loadCatalog();
 const ok = (raw: string) => {
   const r = resolveControlId(raw, catalog);
   if (!r.ok) throw new Error(r.message);
-  return `${r.ref.framework}:${r.ref.id}`;
+  return r.refs.map((ref) => `${ref.framework}:${ref.id}`).join(' ');
 };
 
 describe('resolveControlId', () => {
@@ -24,6 +24,7 @@ describe('resolveControlId', () => {
     ['PI1.3', 'soc2-2017:PI1.3'],
     ['P4.1', 'soc2-2017:P4.1'],
     ['A.12.4.1', 'iso27001-2022:A.8.15'],
+    ['A.18.2.3', 'iso27001-2022:A.5.36 iso27001-2022:A.8.8'],
   ])('%s → %s', (raw, expected) => {
     expect(ok(raw)).toBe(expected);
   });

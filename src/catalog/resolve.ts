@@ -3,7 +3,8 @@ import type { ControlRef, FrameworkId } from '../model/types.js';
 import type { Catalog } from './catalog.js';
 
 export type Resolution =
-  | { ok: true; ref: ControlRef; note?: string }
+  /** `refs` holds one control, or several where a 2013 control was split in the 2022 edition. */
+  | { ok: true; refs: ControlRef[]; note?: string }
   | { ok: false; message: string; suggestions: string[] };
 
 const frameworkPrefix = /^(?:(iso(?:\s*\/\s*iec)?\s*27001(?:\s*[-:]\s*2022)?)|(soc\s*2|tsc))\s*[:\s]\s*/i;
@@ -23,22 +24,21 @@ export function resolveControlId(raw: string, catalog: Catalog): Resolution {
   const compact = text.replace(/\s+/g, '').replace(/_/g, '.').toUpperCase();
   const candidates = interpretations(compact).filter((r) => !only || r.framework === only);
   for (const ref of candidates) {
-    if (catalog.control(ref)) return { ok: true, ref };
+    if (catalog.control(ref)) return { ok: true, refs: [ref] };
   }
   if (only !== 'soc2-2017') {
     const edition2013 = catalog.edition2013.get(compact);
-    const target = edition2013?.[0];
-    if (edition2013 && target) {
+    if (edition2013?.length) {
       return {
         ok: true,
-        ref: { framework: 'iso27001-2022', id: target },
+        refs: edition2013.map((id) => ({ framework: 'iso27001-2022' as const, id })),
         note: `ISO/IEC 27001:2013 ${compact} is ${edition2013.join(', ')} in the 2022 edition`,
       };
     }
     // A three-level clause reference (6.1.3) belongs to its two-level clause (6.1).
     const clause = /^(\d+\.\d+)\.\d+$/.exec(compact);
     if (clause?.[1] && catalog.control({ framework: 'iso27001-2022', id: clause[1] })) {
-      return { ok: true, ref: { framework: 'iso27001-2022', id: clause[1] }, note: `${compact} is part of clause ${clause[1]}` };
+      return { ok: true, refs: [{ framework: 'iso27001-2022', id: clause[1] }], note: `${compact} is part of clause ${clause[1]}` };
     }
   }
   const suggestions = suggest(candidates[0]?.id ?? compact, catalog, only);

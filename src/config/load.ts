@@ -121,7 +121,7 @@ export async function resolveConfig(options: ConfigOptions, catalog: Catalog = l
   const resolveIds = (ids: string[], path: PropertyKey[]): ControlRef[] =>
     ids.flatMap((id, i) => {
       const r = resolveControlId(id, catalog);
-      if (r.ok) return [r.ref];
+      if (r.ok) return r.refs;
       const place = placeOf([...path, i]);
       problems.push(diagnostic('control/unknown', r.message, { file, ...(place ? { place } : {}) }));
       return [];

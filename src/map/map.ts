@@ -24,7 +24,7 @@ export function createMapper(rules: MappingRule[], catalog: Catalog) {
     for (const mapping of record.controls) add(controls, mapping);
     for (const raw of record.rawControls) {
       const r = resolveControlId(raw, catalog);
-      if (r.ok) add(controls, { ...r.ref, source: 'explicit', ...(r.note ? { via: r.note } : {}) });
+      if (r.ok) for (const ref of r.refs) add(controls, { ...ref, source: 'explicit', ...(r.note ? { via: r.note } : {}) });
       else diagnostics.push(diagnostic('control/unknown', r.message, { file: record.file, ...(record.place ? { place: record.place } : {}) }));
     }
     if (record.type === 'check') {
@@ -65,7 +65,7 @@ function resolvedDefaults(rule: DefaultRule, catalog: Catalog): ControlRef[] {
   if (!refs) {
     refs = rule.controls.flatMap((id) => {
       const r = resolveControlId(id, catalog);
-      return r.ok ? [r.ref] : [];
+      return r.ok ? r.refs : [];
     });
     resolvedCache.set(rule, refs);
   }

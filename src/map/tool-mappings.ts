@@ -13,8 +13,9 @@ export function toolMappings(rawIds: Iterable<string>, via: string): ControlMapp
   for (const raw of rawIds) {
     const r = resolveControlId(raw, catalog);
     if (!r.ok) continue;
-    if (out.some((m) => m.framework === r.ref.framework && m.id === r.ref.id)) continue;
-    out.push({ ...r.ref, source: 'tool', via });
+    for (const ref of r.refs) {
+      if (!out.some((m) => m.framework === ref.framework && m.id === ref.id)) out.push({ ...ref, source: 'tool', via });
+    }
   }
   return out;
 }
