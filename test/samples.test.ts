@@ -44,6 +44,14 @@ describe('genuine tool outputs', () => {
     expect(parsed.records.length).toBeGreaterThan(0);
   });
 
+  it('the SAF attestation workbook, which is not a check-result format, is rejected naming what is missing', async () => {
+    const name = 'attestations_xlsxInputFormat.xlsx';
+    const parsed = await parseFile(collectedFrom(`manual-attestations/${name}`, readFileSync(join(fixtures, 'manual-attestations', name))));
+    expect(parsed.accepted).toBe(false);
+    expect(parsed.reason).toMatch(/must name the columns check, status, observed_at \(missing: check, observed_at\)/);
+    expect(parsed.diagnostics[0]?.place?.cell).toMatch(/!A1$/);
+  });
+
   it('every registered parser has genuine fixtures or is legible’s own format', () => {
     const covered = new Set(Object.values(expectedFormat).flat());
     const own = ['note', 'native-json', 'native-jsonl', 'native-csv', 'native-xlsx'];
@@ -51,7 +59,7 @@ describe('genuine tool outputs', () => {
   });
 
   it('every fixture folder says where its files come from', () => {
-    for (const dir of Object.keys(expectedFormat)) {
+    for (const dir of [...Object.keys(expectedFormat), 'manual-attestations']) {
       const sources = readFileSync(join(fixtures, dir, 'SOURCES.md'), 'utf8');
       for (const name of readdirSync(join(fixtures, dir)).filter((n) => n !== 'SOURCES.md')) expect(sources, `${dir}/${name}`).toContain(name);
     }
