@@ -1,4 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { compareWithPrevious, previousManifestSchema, type PreviousManifest } from './evaluate/compare.js';
+import { answerQuestionnaire, builtInQuestions } from './questionnaire/answer.js';
+import { boardViewModel } from './render/board-view.js';
+import { insuranceViewModel } from './render/insurance-view.js';
 import { loadCatalog } from './catalog/catalog.js';
 import { collect } from './collect/collect.js';
 import { ConfigError, resolveConfig, type ConfigOptions, type ResolvedConfig } from './config/load.js';
@@ -92,29 +97,71 @@ export async function analyze(options: ConfigOptions): Promise<Analysis> {
 
 export const packFileName = (frameworkId: string) => `${frameworkId}-certification-pack.pdf`;
 
-/** The whole build: analyze, render one certification pack per framework, write the manifest. */
-export async function build(options: ConfigOptions): Promise<BuildResult> {
+export interface BuildOptions extends ConfigOptions {
+  /** A previous build's manifest.json, for the board report's "what changed". */
+  previous?: string;
+}
+
+/** Read a previous manifest; a file that is not one is a usage error naming it. */
+export async function loadPreviousManifest(path: string): Promise<PreviousManifest> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError([diagnostic('previous/invalid', `cannot read the previous manifest: ${(error as Error).message}`, { file: path })]);
+  }
+  const parsed = previousManifestSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError([
+      diagnostic('previous/invalid', `not a legible manifest: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unexpected shape'}`, {
+        file: path,
+        ...(issue ? { place: { pointer: `/${issue.path.join('/')}` } } : {}),
+      }),
+    ]);
+  }
+  return parsed.data;
+}
+
+/**
+ * The whole build: analyze, then render every output — a certification pack per framework, the
+ * insurance questionnaire, the board report — and the manifest that lists them.
+ */
+export async function build(options: BuildOptions): Promise<BuildResult> {
+  const previous = options.previous ? await loadPreviousManifest(options.previous) : undefined;
   const analysis = await analyze(options);
   const { config, evaluation, inputs, notes, diagnostics } = analysis;
   const catalog = loadCatalog();
   const render = await loadTemplates(config.templatesDir);
   const creationDate = new Date(`${config.asOf}T00:00:00Z`);
+  const pdf = (markdown: string, title: string, subject: string, keywords: string) =>
+    renderMarkdownPdf(markdown, {
+      title: `${title} — ${config.organization}`,
+      author: config.organization,
+      subject,
+      keywords: `${keywords}, legible, as-of ${config.asOf}`,
+      creationDate,
+      footer: `${config.organization} — ${title} — as of ${config.asOf}`,
+    });
 
   // Render everything before writing anything: a template error must not leave a half-updated --out.
   const rendered: { path: string; content: Buffer }[] = [];
   for (const framework of catalog.frameworks) {
     const view = packViewModel({ framework, evaluation, inputs, notes, diagnostics, config, catalog, version });
     const markdown = await render('certification-pack.md.hbs', view);
-    const pdf = await renderMarkdownPdf(markdown, {
-      title: `${framework.name} certification pack — ${config.organization}`,
-      author: config.organization,
-      subject: `Evidence-based evaluation of ${framework.name} controls as of ${config.asOf}`,
-      keywords: `${framework.id}, legible, as-of ${config.asOf}`,
-      creationDate,
-      footer: `${config.organization} — ${framework.name} — as of ${config.asOf}`,
-    });
-    rendered.push({ path: packFileName(framework.id), content: pdf });
+    const subject = `Evidence-based evaluation of ${framework.name} controls as of ${config.asOf}`;
+    rendered.push({ path: packFileName(framework.id), content: await pdf(markdown, `${framework.name} certification pack`, subject, framework.id) });
   }
+  const answers = answerQuestionnaire(builtInQuestions(), evaluation);
+  const insurance = await render('insurance-questionnaire.md.hbs', insuranceViewModel(answers, inputs, config, config.asOf));
+  rendered.push({
+    path: 'insurance-questionnaire.pdf',
+    content: await pdf(insurance, 'Cyber-insurance questionnaire', `Answers computed from evidence as of ${config.asOf}`, 'insurance'),
+  });
+  const comparison = previous ? compareWithPrevious(evaluation, previous) : undefined;
+  const board = await render('board-report.md.hbs', boardViewModel({ evaluation, catalog, config, version, ...(previous ? { previous } : {}), ...(comparison ? { comparison } : {}) }));
+  rendered.push({ path: 'board-report.pdf', content: await pdf(board, 'Board report', `Information security position as of ${config.asOf}`, 'board') });
+
   const outputs: WrittenFile[] = [];
   for (const file of rendered) outputs.push(await writeAtomic(config.outDir, file.path, file.content));
   const manifest = buildManifest({

@@ -1,10 +1,10 @@
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import yargs, { type Argv } from 'yargs';
-import { ConfigError, isValidDate, type ConfigOptions } from '../config/load.js';
+import { ConfigError, isValidDate } from '../config/load.js';
 import { formatDiagnostic } from '../diagnostics/codes.js';
 import { loadCatalog } from '../catalog/catalog.js';
 import { statusOrder } from '../model/evaluation.js';
-import { analyze, build, type Analysis, type BuildResult } from '../pipeline.js';
+import { analyze, build, type Analysis, type BuildOptions, type BuildResult } from '../pipeline.js';
 import { statusLabel } from '../render/labels.js';
 import { TemplateError } from '../render/templates.js';
 import { countByStatus } from '../render/view-model.js';
@@ -31,6 +31,7 @@ interface CommonArgs {
   strict?: boolean;
   quiet?: boolean;
   json?: boolean;
+  previous?: string;
 }
 
 function commonOptions<T>(y: Argv<T>) {
@@ -50,7 +51,7 @@ function commonOptions<T>(y: Argv<T>) {
     });
 }
 
-function configOptions(args: CommonArgs, cwd: string): ConfigOptions {
+function configOptions(args: CommonArgs, cwd: string): BuildOptions {
   return {
     cwd,
     ...(args.evidence !== undefined ? { evidence: args.evidence } : {}),
@@ -58,6 +59,7 @@ function configOptions(args: CommonArgs, cwd: string): ConfigOptions {
     ...(args.out !== undefined ? { out: args.out } : {}),
     ...(args['as-of'] !== undefined ? { asOf: args['as-of'] } : {}),
     ...(args.templates !== undefined ? { templates: args.templates } : {}),
+    ...(args.previous !== undefined ? { previous: resolve(cwd, args.previous) } : {}),
   };
 }
 
@@ -141,9 +143,14 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   const cli = yargs(argv)
     .scriptName('legible')
     .usage('$0 <command> [options]\n\nTurns a folder of security evidence into honest, traceable narratives.')
-    .command('build', 'evaluate the evidence and write the certification packs and manifest to --out', commonOptions, async (args) => {
-      code = await run('build', args, io);
-    })
+    .command(
+      'build',
+      'evaluate the evidence and write the certification packs, insurance questionnaire, board report and manifest to --out',
+      (y) => commonOptions(y).option('previous', { type: 'string', describe: "a previous build's manifest.json: the board report shows what changed" }),
+      async (args) => {
+        code = await run('build', args, io);
+      },
+    )
     .command('check', 'validate the evidence and config without rendering (exit 1 on any rejected input or error)', commonOptions, async (args) => {
       code = await run('check', args, io);
     })

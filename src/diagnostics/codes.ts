@@ -28,6 +28,7 @@ export const codes = {
   'note/front-matter-syntax': 'error',
   'note/no-controls': 'warning',
   'parse/crashed': 'error',
+  'previous/invalid': 'error',
   'xlsx/unsafe': 'error',
 } as const satisfies Record<string, Severity>;
 

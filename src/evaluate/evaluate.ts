@@ -1,6 +1,6 @@
 import type { Catalog, CatalogControl } from '../catalog/catalog.js';
 import type { Exclusion } from '../config/load.js';
-import type { CheckLatest, ChecksSummary, Cited, ControlEvaluation, ControlStatus, Evaluation } from '../model/evaluation.js';
+import type { CheckLatest, ChecksSummary, Cited, ControlEvaluation, ControlStatus, Evaluation, FindingsSummary } from '../model/evaluation.js';
 import type { ControlMapping, EvidenceRecord, NoteRecord } from '../model/types.js';
 import { ageInDays, dayOf } from './dates.js';
 import { ObservationIndex, type Observation } from './observations.js';
@@ -95,8 +95,14 @@ function mappingsByControl(controls: ControlMapping[]): Map<string, ControlMappi
   return byControl;
 }
 
-/** Fold notes and observations into per-control aggregates, in one pass over each. */
-function gatherByControl(input: EvaluateInput): Map<string, Gathered> {
+/** Fold notes and observations into per-control aggregates and a global findings summary, in one pass. */
+function gatherByControl(input: EvaluateInput): { byControl: Map<string, Gathered>; findings: FindingsSummary } {
+  const findings: FindingsSummary = {
+    total: 0,
+    counts: { pass: 0, fail: 0, error: 0, skip: 0, manual: 0 },
+    failingBySeverity: { critical: 0, high: 0, medium: 0, low: 0, info: 0, unrated: 0 },
+    worstFailing: [],
+  };
   const byControl = new Map<string, Gathered>();
   const gathered = (key: string) => {
     let g = byControl.get(key);
@@ -113,21 +119,15 @@ function gatherByControl(input: EvaluateInput): Map<string, Gathered> {
   }
   for (const o of input.observations) {
     const fresh = isFreshDate(o.observedAt, input.freshness.checksDays, input.asOf);
+    findings.total++;
+    findings.counts[o.status]++;
+    if (o.status === 'fail') {
+      findings.failingBySeverity[o.severity ?? 'unrated']++;
+      keepWorst(findings.worstFailing, toLatest(o, fresh, o.controls));
+    }
     for (const [key, mappings] of mappingsByControl(o.controls)) {
       const acc = gathered(key).checks;
-      const latest: CheckLatest = {
-        check: o.check,
-        status: o.status,
-        file: o.file,
-        fresh,
-        mappings,
-        earlier: o.earlier,
-        ...(o.title ? { title: o.title } : {}),
-        ...(o.resource ? { resource: o.resource } : {}),
-        ...(o.observedAt ? { observedAt: o.observedAt } : {}),
-        ...(o.severity ? { severity: o.severity } : {}),
-        ...(o.message ? { message: o.message } : {}),
-      };
+      const latest = toLatest(o, fresh, mappings);
       const summary = acc.summary;
       summary.counts[o.status]++;
       summary.total++;
@@ -152,18 +152,34 @@ function gatherByControl(input: EvaluateInput): Map<string, Gathered> {
     summary.passing = [...passing].sort((a, b) => a[0].localeCompare(b[0])).map(([check, resources]) => ({ check, resources }));
     summary.files = [...files].sort((a, b) => a[0].localeCompare(b[0])).map(([file, mappings]) => ({ file, mappings: [...mappings.values()] }));
   }
-  return byControl;
+  return { byControl, findings };
+}
+
+function toLatest(o: Observation, fresh: boolean, mappings: ControlMapping[]): CheckLatest {
+  return {
+    check: o.check,
+    status: o.status,
+    file: o.file,
+    fresh,
+    mappings,
+    earlier: o.earlier,
+    ...(o.title ? { title: o.title } : {}),
+    ...(o.resource ? { resource: o.resource } : {}),
+    ...(o.observedAt ? { observedAt: o.observedAt } : {}),
+    ...(o.severity ? { severity: o.severity } : {}),
+    ...(o.message ? { message: o.message } : {}),
+  };
 }
 
 /** Evaluate every control of every framework from the evidence alone. Pure: time comes in as `asOf`. */
 export function evaluate(input: EvaluateInput): Evaluation {
-  const byControl = gatherByControl(input);
+  const { byControl, findings } = gatherByControl(input);
   const controls = input.catalog.frameworks.flatMap((framework) =>
     framework.controls.map((control) =>
       evaluateControl(control, byControl.get(`${control.framework}:${control.id}`) ?? emptyGathered(), input),
     ),
   );
-  return { asOf: input.asOf, controls };
+  return { asOf: input.asOf, controls, findings };
 }
 
 /** Convenience for callers holding records: index the checks, then evaluate. */

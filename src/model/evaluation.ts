@@ -1,4 +1,4 @@
-import type { CheckRecord, CheckStatus, ControlMapping, FrameworkId, NoteRecord } from './types.js';
+import type { CheckRecord, CheckStatus, ControlMapping, FindingSeverity, FrameworkId, NoteRecord } from './types.js';
 
 export type ControlStatus = 'effective' | 'deficient' | 'stale' | 'no-evidence' | 'not-applicable';
 
@@ -63,7 +63,18 @@ export interface ControlEvaluation {
   freshness: 'current' | 'stale' | 'none';
 }
 
+/** All latest check observations, whatever controls they map to: for risk summaries. */
+export interface FindingsSummary {
+  total: number;
+  counts: Record<CheckStatus, number>;
+  /** Failing observations by severity (`unrated` when the tool gave none). */
+  failingBySeverity: Record<FindingSeverity | 'unrated', number>;
+  /** The most severe failing observations, at most EXAMPLES of them. */
+  worstFailing: CheckLatest[];
+}
+
 export interface Evaluation {
   asOf: string;
   controls: ControlEvaluation[];
+  findings: FindingsSummary;
 }

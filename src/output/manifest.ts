@@ -39,7 +39,13 @@ export function buildManifest(o: ManifestOptions) {
       evidence: c.evidence,
       latestEvidence: c.latestEvidence ?? null,
       checks: c.checks.counts,
+      failing: c.checks.failing.map((f) => ({ check: f.check, resource: f.resource ?? null, severity: f.severity ?? null, file: f.file })),
     })),
+    findings: {
+      total: o.evaluation.findings.total,
+      counts: o.evaluation.findings.counts,
+      failingBySeverity: o.evaluation.findings.failingBySeverity,
+    },
     outputs: o.outputs.map((f) => ({ path: f.path, sha256: f.sha256, bytes: f.bytes })),
     diagnostics: o.diagnostics.map((d) => ({
       file: d.file ?? null,

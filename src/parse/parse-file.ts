@@ -61,7 +61,7 @@ export async function parseInto(collected: CollectedFile, sink: ParseSink, regis
       'unknown',
       diagnostic('format/unknown', 'not a recognised evidence format', {
         file: file.path,
-        hint: `legible reads: ${registry.map((p) => p.label).join('; ')}`,
+        hint: `formats legible reads: ${registry.map((p) => p.name).join(', ')}`,
       }),
     );
   }

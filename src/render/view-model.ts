@@ -131,6 +131,18 @@ export function packViewModel(ctx: PackContext) {
       .map((c) => ({ id: c.id, title: c.title, reason: c.reasons[0] ?? '' })),
     groups,
     sections,
+    // The Statement of Applicability (ISO/IEC 27001 clause 6.1.3 d): all 93 Annex A controls, in order.
+    soa: controls
+      .filter((c) => ctx.catalog.control(c)?.kind === 'annex-a')
+      .map((c) => ({
+        id: c.id,
+        title: c.title,
+        theme: c.group,
+        applicable: c.status === 'not-applicable' ? 'No' : 'Yes',
+        status: statusLabel[c.status],
+        justification: c.justification ?? (c.evidence.length ? `Included; evidence in ${c.evidence.length} file${c.evidence.length === 1 ? '' : 's'}` : 'Included; no evidence yet'),
+        latest: c.latestEvidence ?? 'none',
+      })),
     inputs: accepted.map((i) => ({
       path: i.file.path,
       format: i.format,
