@@ -1,9 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { answerForRow, fillInsurerWorkbook, loadFillMap, readInsurerForm } from './questionnaire/fill.js';
 import { compareWithPrevious, previousManifestSchema, type PreviousManifest } from './evaluate/compare.js';
 import { answerQuestionnaire, builtInQuestions } from './questionnaire/answer.js';
 import { boardViewModel } from './render/board-view.js';
 import { insuranceViewModel } from './render/insurance-view.js';
+import { evidenceIndexSheets, questionnaireSheets, statementOfApplicabilitySheets } from './render/xlsx/outputs.js';
+import { writeWorkbook, type SheetSpec } from './render/xlsx/workbook.js';
 import { loadCatalog } from './catalog/catalog.js';
 import { collect } from './collect/collect.js';
 import { ConfigError, resolveConfig, type ConfigOptions, type ResolvedConfig } from './config/load.js';
@@ -125,7 +129,8 @@ export async function loadPreviousManifest(path: string): Promise<PreviousManife
 
 /**
  * The whole build: analyze, then render every output — a certification pack per framework, the
- * insurance questionnaire, the board report — and the manifest that lists them.
+ * Statement of Applicability and evidence index workbooks, the insurance questionnaire, the board
+ * report — and the manifest that lists them.
  */
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const previous = options.previous ? await loadPreviousManifest(options.previous) : undefined;
@@ -162,6 +167,12 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const board = await render('board-report.md.hbs', boardViewModel({ evaluation, catalog, config, version, ...(previous ? { previous } : {}), ...(comparison ? { comparison } : {}) }));
   rendered.push({ path: 'board-report.pdf', content: await pdf(board, 'Board report', `Information security position as of ${config.asOf}`, 'board') });
 
+  const workbook = (name: string, title: string, sheets: SheetSpec[]) =>
+    rendered.push({ path: name, content: writeWorkbook(sheets, { title: `${title} — ${config.organization}`, author: config.organization, created: creationDate }) });
+  workbook('statement-of-applicability.xlsx', 'Statement of Applicability', statementOfApplicabilitySheets(evaluation, catalog, inputs, config.asOf));
+  workbook('evidence-index.xlsx', 'Evidence index', evidenceIndexSheets(inputs, evaluation));
+  workbook('insurance-questionnaire.xlsx', 'Cyber-insurance questionnaire', questionnaireSheets(answers, { organization: config.organization, asOf: config.asOf }));
+
   const outputs: WrittenFile[] = [];
   for (const file of rendered) outputs.push(await writeAtomic(config.outDir, file.path, file.content));
   const manifest = buildManifest({
@@ -176,4 +187,27 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   });
   const written = await writeAtomic(config.outDir, 'manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
   return { ...analysis, outputs: [...outputs, written], manifest };
+}
+
+export interface FillOptions extends ConfigOptions {
+  form: string;
+  map: string;
+}
+
+/**
+ * Fill an insurer's own workbook from the evaluation: the answer and justification cells the map
+ * names, every other cell, sheet and style left as it was. Written atomically next to the packs.
+ */
+export async function fillQuestionnaire(options: FillOptions) {
+  const map = await loadFillMap(options.map);
+  const form = await readInsurerForm(options.form);
+  const analysis = await analyze(options);
+  const { config, evaluation } = analysis;
+  const result = await fillInsurerWorkbook(form, map, (row) => answerForRow(row, evaluation), {
+    created: new Date(`${config.asOf}T00:00:00Z`),
+    formName: options.form,
+  });
+  const name = `${basename(options.form).replace(/\.xlsx$/i, '')}-filled.xlsx`;
+  const written = await writeAtomic(config.outDir, name, result.workbook);
+  return { ...analysis, written, filled: result.filled, problems: result.problems };
 }

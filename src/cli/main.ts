@@ -4,7 +4,8 @@ import { ConfigError, isValidDate } from '../config/load.js';
 import { formatDiagnostic } from '../diagnostics/codes.js';
 import { loadCatalog } from '../catalog/catalog.js';
 import { statusOrder } from '../model/evaluation.js';
-import { analyze, build, type Analysis, type BuildOptions, type BuildResult } from '../pipeline.js';
+import { analyze, build, fillQuestionnaire, type Analysis, type BuildOptions, type BuildResult } from '../pipeline.js';
+import { FillMapError, InsurerFormError } from '../questionnaire/fill.js';
 import { statusLabel } from '../render/labels.js';
 import { TemplateError } from '../render/templates.js';
 import { countByStatus } from '../render/view-model.js';
@@ -123,15 +124,42 @@ async function run(kind: 'build' | 'check', args: CommonArgs, io: Io): Promise<n
     // `check` is a validator: it always fails on problems; `build` only under --strict.
     return exitCodeOf(analysis, kind === 'check' || Boolean(args.strict));
   } catch (error) {
-    if (error instanceof ConfigError) {
-      for (const d of error.diagnostics) io.err(`${formatDiagnostic(d)}\n`);
-      return 2;
+    return usageFailure(error, io);
+  }
+}
+
+/** Configuration, template and form problems are the user's to fix: exit 2 with the message. */
+function usageFailure(error: unknown, io: Io): number {
+  if (error instanceof ConfigError) {
+    for (const d of error.diagnostics) io.err(`${formatDiagnostic(d)}\n`);
+    return 2;
+  }
+  if (error instanceof FillMapError) {
+    for (const p of error.problems) io.err(`${p.file}${p.line ? `:${p.line}` : ''}: error ${p.message}\n`);
+    return 2;
+  }
+  if (error instanceof TemplateError || error instanceof InsurerFormError) {
+    io.err(`error ${error.message}\n`);
+    return 2;
+  }
+  throw error;
+}
+
+async function runFill(args: CommonArgs & { form: string; map: string }, io: Io): Promise<number> {
+  try {
+    const result = await fillQuestionnaire({ ...configOptions(args, io.cwd), form: resolve(io.cwd, args.form), map: resolve(io.cwd, args.map) });
+    for (const p of result.problems) io.err(`${args.form}: warning ${p}\n`);
+    const path = join(result.config.outDir, result.written.path);
+    const shown = relative(io.cwd, path).startsWith('..') ? path : relative(io.cwd, path);
+    const summary = { asOf: result.config.asOf, written: shown, filled: result.filled, problems: result.problems };
+    if (args.json) io.out(`${JSON.stringify(summary, null, 2)}\n`);
+    else if (!args.quiet) {
+      const lines = result.filled.map((f) => `  row ${f.row} (${f.question}): ${f.answer}`);
+      io.out(`filled ${result.filled.length} rows as of ${summary.asOf}, ${result.problems.length} problems\n${lines.join('\n')}\nwrote: ${shown}\n`);
     }
-    if (error instanceof TemplateError) {
-      io.err(`error ${error.message}\n`);
-      return 2;
-    }
-    throw error;
+    return args.strict && result.problems.length ? 1 : 0;
+  } catch (error) {
+    return usageFailure(error, io);
   }
 }
 
@@ -154,7 +182,22 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .command('check', 'validate the evidence and config without rendering (exit 1 on any rejected input or error)', commonOptions, async (args) => {
       code = await run('check', args, io);
     })
-    .demandCommand(1, 'name a command: build or check')
+    .command('questionnaire', "work with insurers' questionnaires", (y) =>
+      y
+        .command(
+          'fill',
+          "fill the answer and justification columns of an insurer's workbook, keeping everything else as it was",
+          (f) =>
+            commonOptions(f)
+              .option('form', { type: 'string', demandOption: true, describe: "the insurer's .xlsx workbook" })
+              .option('map', { type: 'string', demandOption: true, describe: 'YAML map: sheet, answer and justification columns, which row answers which question or controls' }),
+          async (args) => {
+            code = await runFill(args, io);
+          },
+        )
+        .demandCommand(1, 'name a questionnaire command: fill'),
+    )
+    .demandCommand(1, 'name a command: build, check or questionnaire fill')
     .strict()
     .version(version)
     .help()

@@ -61,7 +61,7 @@ interface ChecksAccumulator {
   undatedRan: number;
   crosswalkOnly: boolean;
   /** File → distinct mappings (by source and rule) of its observations onto this control. */
-  files: Map<string, Map<string, ControlMapping>>;
+  files: Map<string, { mappings: Map<string, ControlMapping>; newest?: string }>;
 }
 
 interface Gathered {
@@ -131,9 +131,10 @@ function gatherByControl(input: EvaluateInput): { byControl: Map<string, Gathere
       const summary = acc.summary;
       summary.counts[o.status]++;
       summary.total++;
-      let fileMappings = acc.files.get(o.file);
-      if (!fileMappings) acc.files.set(o.file, (fileMappings = new Map()));
-      for (const m of mappings) fileMappings.set(`${m.source}\u0000${m.via ?? ''}`, m);
+      let fromFile = acc.files.get(o.file);
+      if (!fromFile) acc.files.set(o.file, (fromFile = { mappings: new Map() }));
+      for (const m of mappings) fromFile.mappings.set(`${m.source}\u0000${m.via ?? ''}`, m);
+      if (o.observedAt && (!fromFile.newest || o.observedAt > fromFile.newest)) fromFile.newest = o.observedAt;
       if (mappings.every((m) => m.source === 'crosswalk')) acc.crosswalkOnly = true;
       if (o.status === 'fail') keepWorst(summary.failing, latest);
       else if (o.status !== 'pass') keepWorst(summary.inconclusive, latest);
@@ -150,7 +151,9 @@ function gatherByControl(input: EvaluateInput): { byControl: Map<string, Gathere
   for (const g of byControl.values()) {
     const { summary, passing, files } = g.checks;
     summary.passing = [...passing].sort((a, b) => a[0].localeCompare(b[0])).map(([check, resources]) => ({ check, resources }));
-    summary.files = [...files].sort((a, b) => a[0].localeCompare(b[0])).map(([file, mappings]) => ({ file, mappings: [...mappings.values()] }));
+    summary.files = [...files]
+      .sort((a, b) => a[0].localeCompare(b[0]))
+      .map(([file, f]) => ({ file, mappings: [...f.mappings.values()], ...(f.newest ? { newest: f.newest } : {}) }));
   }
   return { byControl, findings };
 }

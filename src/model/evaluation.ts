@@ -39,7 +39,7 @@ export interface ChecksSummary {
   /** Passing observations per check id. */
   passing: { check: string; resources: number }[];
   /** For each file the checks came from, how its findings were mapped here (distinct sources). */
-  files: { file: string; mappings: ControlMapping[] }[];
+  files: { file: string; mappings: ControlMapping[]; newest?: string }[];
 }
 
 export interface ControlEvaluation {

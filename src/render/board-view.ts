@@ -32,6 +32,7 @@ function postureChart(title: string, controls: ControlEvaluation[], groupOf: (c:
 
 const applicable = (cs: ControlEvaluation[]) => cs.filter((c) => c.status !== 'not-applicable');
 const share = (n: number, of: number) => `${n} of ${of}`;
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 interface Risk {
   weight: number;
@@ -101,7 +102,7 @@ export function boardViewModel(ctx: BoardContext) {
   const risks = risksOf(annexA, evaluation.asOf);
   const before = (framework: string, annex: boolean) => {
     const old = (ctx.previous?.controls ?? []).filter((c) => c.framework === framework && (!annex || c.id.startsWith('A.')) && c.status !== 'not-applicable');
-    return ctx.previous ? `previous (${ctx.previous.asOf}): ${share(old.filter((c) => c.status === 'effective').length, old.length)}` : 'no previous period';
+    return ctx.previous ? `; on ${ctx.previous.asOf}: ${share(old.filter((c) => c.status === 'effective').length, old.length)}` : '';
   };
   const f = evaluation.findings.failingBySeverity;
   const backup = iso.find((c) => c.id === 'A.8.13');
@@ -135,20 +136,20 @@ export function boardViewModel(ctx: BoardContext) {
         {
           label: 'ISO 27001 Annex A controls shown effective',
           value: share(a.effective, applicable(annexA).length),
-          detail: `${a.deficient} deficient, ${a.stale} stale, ${a['no-evidence']} without evidence; ${before('iso27001-2022', true)}`,
+          detail: `${a.deficient} deficient, ${a.stale} stale, ${a['no-evidence']} unevidenced${before('iso27001-2022', true)}`,
           tone: 'effective',
         },
         {
           label: 'SOC 2 criteria shown effective',
           value: share(s.effective, applicable(soc2).length),
-          detail: `${s.deficient} deficient, ${s.stale} stale, ${s['no-evidence']} without evidence; ${before('soc2-2017', false)}`,
+          detail: `${s.deficient} deficient, ${s.stale} stale, ${s['no-evidence']} unevidenced${before('soc2-2017', false)}`,
           tone: 'effective',
         },
         { label: 'Serious findings open', value: String(f.critical + f.high), detail: `${f.critical} critical, ${f.high} high, of ${evaluation.findings.counts.fail} failing checks`, tone: f.critical + f.high ? 'deficient' : 'effective' },
         {
           label: 'Last evidence of tested backups',
           value: backup?.latestEvidence ?? 'none',
-          detail: backup?.latestEvidence ? `${ageInDays(evaluation.asOf, backup.latestEvidence)} days before ${evaluation.asOf}` : 'no restore test on record',
+          detail: backup?.latestEvidence ? `${plural(ageInDays(evaluation.asOf, backup.latestEvidence), 'day')} before ${evaluation.asOf}` : 'no restore test on record',
           tone: backup?.status === 'effective' ? 'effective' : 'deficient',
         },
       ],

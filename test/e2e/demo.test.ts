@@ -27,9 +27,9 @@ describe('the demo evidence folder', () => {
     }
   });
 
-  it('reads notes and every native container, and lists the two junk files as rejected', () => {
+  it('reads notes, every native container and the tools’ own outputs, and lists the two junk files as rejected', () => {
     const formats = new Set(manifest.inputs.filter((i) => i.accepted).map((i) => i.format));
-    expect([...formats].sort()).toEqual(['native-csv', 'native-json', 'native-jsonl', 'native-xlsx', 'note']);
+    expect([...formats].sort()).toEqual(['checkov', 'junit', 'native-csv', 'native-json', 'native-jsonl', 'native-xlsx', 'note', 'prowler-ocsf', 'sarif', 'trivy']);
     expect(manifest.inputs.filter((i) => !i.accepted).map((i) => i.path)).toEqual(['checks/legacy-export.json', 'notes/README.txt']);
     expect(stdout).toMatch(/2 rejected/);
   });

@@ -23,7 +23,7 @@ export interface PdfOptions {
 }
 
 /** Bump when the layout changes so that the digest (and /ID) changes with it. */
-const RENDERER_VERSION = 'legible-pdf/1';
+const RENDERER_VERSION = 'legible-pdf/2';
 
 /** SHA-256 over everything that determines the output. */
 export function pdfDigest(markdown: string, options: PdfOptions): string {

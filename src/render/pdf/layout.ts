@@ -3,6 +3,8 @@
  * All positions are computed here; pdfkit is only asked to draw single lines
  * (`lineBreak: false`), so it never adds pages by itself.
  */
+import type { ChartParse } from './chart-spec.js';
+import { type ChartDrawing, drawChart, layoutChart } from './charts.js';
 import type { DocFonts } from './fonts.js';
 import { type Align, type Block, type Run, runsText } from './markdown.js';
 import { type InlineStyle, type Line, drawLine, fitOneLine, layoutRuns, measureRuns } from './text.js';
@@ -25,6 +27,7 @@ const COLORS = {
   tableBorder: '#c2c2c2',
   tableHeaderBg: '#ececec',
   footer: '#777777',
+  chartError: '#9b1c1c',
 };
 
 const BODY: InlineStyle = { size: 10, color: COLORS.text };
@@ -40,6 +43,7 @@ const CODE_PAD = 6;
 const CELL_PAD_X = 4;
 const CELL_PAD_Y = 3;
 const QUOTE_INDENT = 14;
+const CHART_BEFORE = 8;
 
 interface Ctx {
   x: number;
@@ -70,6 +74,7 @@ export class Renderer {
   private readonly quotes: ActiveQuote[] = [];
   private pendingMarkers: PendingMarker[] = [];
   private currentH1: PDFKit.PDFOutline | null = null;
+  private readonly chartLayouts = new WeakMap<ChartParse, { width: number; chart: ChartDrawing | Error }>();
 
   constructor(
     private readonly doc: PDFKit.PDFDocument,
@@ -128,7 +133,17 @@ export class Renderer {
   // -- blocks ---------------------------------------------------------------
 
   private blocks(blocks: readonly Block[], ctx: Ctx): void {
-    for (const block of blocks) this.block(block, ctx);
+    blocks.forEach((block, i) => {
+      const next = blocks[i + 1];
+      if (block.type === 'heading' && next?.type === 'chart') {
+        // A chart is unbreakable: keep the heading with all of it, not just a few lines.
+        const chart = this.chartLayout(next.chart, ctx.width);
+        const fits = chart !== undefined && !(chart instanceof Error) && chart.height <= this.bottom - this.top;
+        this.heading(block.level, block.runs, ctx, fits ? { height: chart.height, before: CHART_BEFORE } : undefined);
+      } else {
+        this.block(block, ctx);
+      }
+    });
   }
 
   private block(block: Block, ctx: Ctx): void {
@@ -154,10 +169,14 @@ export class Renderer {
       case 'table':
         this.table(block, ctx);
         break;
+      case 'chart':
+        this.chart(block.chart, ctx);
+        break;
     }
   }
 
-  private heading(level: number, runs: Run[], ctx: Ctx): void {
+  /** `next`: an unbreakable block that follows and must stay on the heading's page. */
+  private heading(level: number, runs: Run[], ctx: Ctx, next?: { height: number; before: number }): void {
     const spec = HEADING[Math.min(level, 4)] ?? HEADING[4];
     if (!spec) return;
     const style: InlineStyle = { size: spec.size, color: ctx.color === COLORS.text ? COLORS.heading : ctx.color, bold: true };
@@ -168,7 +187,8 @@ export class Renderer {
     } else {
       this.space(spec.before);
       // Keep with the next paragraph.
-      this.ensure(height + Math.max(spec.keep, 0));
+      const keep = next ? Math.max(spec.keep, Math.max(spec.after, next.before) + next.height) : spec.keep;
+      this.ensure(height + Math.max(keep, 0));
     }
     const title = runsText(runs);
     if (level === 1) {
@@ -302,6 +322,57 @@ export class Renderer {
     this.markContent();
     this.y += 8;
     this.gap = 6;
+  }
+
+  // -- charts ---------------------------------------------------------------
+
+  /** A chart is one unbreakable block: it moves whole to the next page when it does not fit. */
+  private chart(parsed: ChartParse, ctx: Ctx): void {
+    if (!parsed.ok) {
+      this.chartError(parsed.error, ctx);
+      return;
+    }
+    const chart = this.chartLayout(parsed, ctx.width);
+    if (chart instanceof Error) {
+      this.chartError(`layout failed (${chart.message})`, ctx);
+      return;
+    }
+    if (!chart) return;
+    if (chart.height > this.bottom - this.top) {
+      this.chartError('it is taller than a page; use fewer categories or tiles', ctx);
+      return;
+    }
+    this.space(CHART_BEFORE);
+    this.ensure(chart.height);
+    for (const m of this.pendingMarkers) {
+      drawLine(this.doc, this.fonts, m.line, m.right - m.line.width, this.y + chart.firstBaseline - m.line.ascent);
+    }
+    this.pendingMarkers = [];
+    drawChart(this.doc, this.fonts, chart, ctx.x, this.y);
+    this.markContent();
+    this.y += chart.height;
+    this.gap = 10;
+  }
+
+  /** Lays a chart out once per block and width (a preceding heading asks for its height too). */
+  private chartLayout(parsed: ChartParse, width: number): ChartDrawing | Error | undefined {
+    if (!parsed.ok) return undefined;
+    const cached = this.chartLayouts.get(parsed);
+    if (cached?.width === width) return cached.chart;
+    let chart: ChartDrawing | Error;
+    try {
+      chart = layoutChart(parsed.spec, width);
+    } catch (err) {
+      chart = err instanceof Error ? err : new Error(String(err));
+    }
+    this.chartLayouts.set(parsed, { width, chart });
+    return chart;
+  }
+
+  /** The visible, plain-text replacement of a chart that cannot be drawn. */
+  private chartError(why: string, ctx: Ctx): void {
+    this.space(4);
+    this.paragraph([plainRun(`chart could not be drawn: ${why}`)], { ...ctx, color: COLORS.chartError }, false);
   }
 
   // -- tables ---------------------------------------------------------------

@@ -6,6 +6,7 @@
  * an image or markup, and such syntax stays visible as literal text.
  */
 import markdownIt, { type MarkdownIt, type Token } from 'markdown-it';
+import { type ChartParse, parseChartSpec } from './chart-spec.js';
 
 export interface Run {
   /** Literal text; '\n' marks a hard line break. */
@@ -24,6 +25,8 @@ export type Block =
   | { type: 'list'; ordered: boolean; start: number; tight: boolean; items: Block[][] }
   | { type: 'blockquote'; children: Block[] }
   | { type: 'code'; text: string }
+  /** A ```chart fence: a validated spec, or the reason it cannot be drawn. */
+  | { type: 'chart'; chart: ChartParse }
   | { type: 'hr' }
   | { type: 'table'; align: Align[]; header: Run[][]; rows: Run[][][] };
 
@@ -93,6 +96,14 @@ function parseBlocks(tokens: Token[], state: { i: number }, close: string | null
         break;
       }
       case 'fence':
+        if (isChartFence(tok.info)) {
+          blocks.push({ type: 'chart', chart: parseChartSpec(tok.content) });
+          state.i++;
+          break;
+        }
+        blocks.push({ type: 'code', text: tok.content.replace(/\n$/, '') });
+        state.i++;
+        break;
       case 'code_block': {
         blocks.push({ type: 'code', text: tok.content.replace(/\n$/, '') });
         state.i++;
@@ -115,6 +126,11 @@ function parseBlocks(tokens: Token[], state: { i: number }, close: string | null
     }
   }
   return blocks;
+}
+
+/** The fence's language (first word of its info string) is exactly `chart`. */
+function isChartFence(info: string): boolean {
+  return info.trim().split(/\s+/)[0] === 'chart';
 }
 
 function parseTable(tokens: Token[], state: { i: number }): Block {

@@ -407,3 +407,22 @@ export function fitOneLine(runs: readonly Run[], style: InlineStyle, maxWidth: n
   }
   return best ?? single;
 }
+
+/** The text of a laid-out line (spaces included). */
+export function lineText(line: Line): string {
+  return line.items.map((item) => (item.kind === 'word' ? item.segs.map((s) => s.text).join('') : item.seg.text)).join('');
+}
+
+/**
+ * Wraps plain text into at most `maxLines` lines; when it needs more, the
+ * last line is truncated with an ellipsis.
+ */
+export function layoutClamped(runs: readonly Run[], style: InlineStyle, maxWidth: number, maxLines: number): Line[] {
+  const lines = layoutRuns(runs, style, maxWidth);
+  if (lines.length <= maxLines) return lines;
+  const kept = lines.slice(0, Math.max(maxLines - 1, 0));
+  const rest = lines.slice(kept.length).map(lineText).join(' ');
+  // `rest` spans several lines, so fitOneLine always ends it with an ellipsis.
+  kept.push(fitOneLine([{ text: rest, bold: false, italic: false, code: false, strike: false }], style, maxWidth));
+  return kept;
+}
