@@ -19,6 +19,7 @@ import { createMapper } from './map/map.js';
 import type { Evaluation } from './model/evaluation.js';
 import type { Diagnostic, InputSummary, NoteRecord } from './model/types.js';
 import { buildManifest, type Manifest } from './output/manifest.js';
+import { lockOutput } from './output/lock.js';
 import { writeAtomic, type WrittenFile } from './output/write.js';
 import { parseInto } from './parse/parse-file.js';
 import { renderMarkdownPdf } from './render/pdf/index.js';
@@ -139,8 +140,17 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const catalog = loadCatalog();
   const render = await loadTemplates(config.templatesDir);
   const creationDate = new Date(`${config.asOf}T00:00:00Z`);
+  const manifestBase = { version, asOf: config.asOf, organization: config.organization, scope: config.scope, inputs, evaluation, diagnostics };
+  // Each PDF carries the manifest, less its outputs list (which cannot include the file holding it).
+  const attachment = {
+    name: 'manifest.json',
+    content: Buffer.from(`${JSON.stringify(buildManifest({ ...manifestBase, outputs: [] }), null, 2)}\n`),
+    description: 'legible manifest of this build: inputs with SHA-256, control statuses and reasons, diagnostics (outputs omitted)',
+    mimeType: 'application/json',
+  };
   const pdf = (markdown: string, title: string, subject: string, keywords: string) =>
     renderMarkdownPdf(markdown, {
+      attachments: [attachment],
       title: `${title} — ${config.organization}`,
       author: config.organization,
       subject,
@@ -173,20 +183,16 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   workbook('evidence-index.xlsx', 'Evidence index', evidenceIndexSheets(inputs, evaluation));
   workbook('insurance-questionnaire.xlsx', 'Cyber-insurance questionnaire', questionnaireSheets(answers, { organization: config.organization, asOf: config.asOf }));
 
-  const outputs: WrittenFile[] = [];
-  for (const file of rendered) outputs.push(await writeAtomic(config.outDir, file.path, file.content));
-  const manifest = buildManifest({
-    version,
-    asOf: config.asOf,
-    organization: config.organization,
-    scope: config.scope,
-    inputs,
-    evaluation,
-    diagnostics,
-    outputs,
-  });
-  const written = await writeAtomic(config.outDir, 'manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
-  return { ...analysis, outputs: [...outputs, written], manifest };
+  const release = await lockOutput(config.outDir);
+  try {
+    const outputs: WrittenFile[] = [];
+    for (const file of rendered) outputs.push(await writeAtomic(config.outDir, file.path, file.content));
+    const manifest = buildManifest({ ...manifestBase, outputs });
+    const written = await writeAtomic(config.outDir, 'manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
+    return { ...analysis, outputs: [...outputs, written], manifest };
+  } finally {
+    await release();
+  }
 }
 
 export interface FillOptions extends ConfigOptions {
@@ -208,6 +214,11 @@ export async function fillQuestionnaire(options: FillOptions) {
     formName: options.form,
   });
   const name = `${basename(options.form).replace(/\.xlsx$/i, '')}-filled.xlsx`;
-  const written = await writeAtomic(config.outDir, name, result.workbook);
-  return { ...analysis, written, filled: result.filled, problems: result.problems };
+  const release = await lockOutput(config.outDir);
+  try {
+    const written = await writeAtomic(config.outDir, name, result.workbook);
+    return { ...analysis, written, filled: result.filled, problems: result.problems };
+  } finally {
+    await release();
+  }
 }

@@ -6,6 +6,7 @@ import { loadCatalog } from '../catalog/catalog.js';
 import { statusOrder } from '../model/evaluation.js';
 import { analyze, build, fillQuestionnaire, type Analysis, type BuildOptions, type BuildResult } from '../pipeline.js';
 import { FillMapError, InsurerFormError } from '../questionnaire/fill.js';
+import { OutputLockedError } from '../output/lock.js';
 import { statusLabel } from '../render/labels.js';
 import { TemplateError } from '../render/templates.js';
 import { countByStatus } from '../render/view-model.js';
@@ -138,7 +139,7 @@ function usageFailure(error: unknown, io: Io): number {
     for (const p of error.problems) io.err(`${p.file}${p.line ? `:${p.line}` : ''}: error ${p.message}\n`);
     return 2;
   }
-  if (error instanceof TemplateError || error instanceof InsurerFormError) {
+  if (error instanceof TemplateError || error instanceof InsurerFormError || error instanceof OutputLockedError) {
     io.err(`error ${error.message}\n`);
     return 2;
   }

@@ -104,6 +104,9 @@ export function renderMarkdownPdf(markdown: string, options: PdfOptions): Promis
         size: PAGE.size,
         margin: PAGE.margin,
         pdfVersion: '1.7',
+        // Archival: PDF/A-3b (embedded fonts, XMP, an sRGB output intent; PDF/A-3 allows attachments).
+        subset: 'PDF/A-3b',
+        lang: 'en',
         bufferPages: true,
         displayTitle: true,
         font: DEFAULT_FONT_PATH,
