@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { answerForRow, fillInsurerWorkbook, loadFillMap, readInsurerForm } from './questionnaire/fill.js';
 import { compareWithPrevious, previousManifestSchema, type PreviousManifest } from './evaluate/compare.js';
 import { answerQuestionnaire, builtInQuestions } from './questionnaire/answer.js';
@@ -189,6 +189,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     for (const file of rendered) outputs.push(await writeAtomic(config.outDir, file.path, file.content));
     const manifest = buildManifest({ ...manifestBase, outputs });
     const written = await writeAtomic(config.outDir, 'manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
+    // A signature of the previous manifest no longer vouches for anything here.
+    await rm(join(config.outDir, 'manifest.json.sig'), { force: true });
     return { ...analysis, outputs: [...outputs, written], manifest };
   } finally {
     await release();

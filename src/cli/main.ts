@@ -6,7 +6,9 @@ import { loadCatalog } from '../catalog/catalog.js';
 import { statusOrder } from '../model/evaluation.js';
 import { analyze, build, fillQuestionnaire, type Analysis, type BuildOptions, type BuildResult } from '../pipeline.js';
 import { FillMapError, InsurerFormError } from '../questionnaire/fill.js';
-import { OutputLockedError } from '../output/lock.js';
+import { lockOutput, OutputLockedError } from '../output/lock.js';
+import { generateKeyPair, readKeyFile, signManifest, TrustError } from '../trust/sign.js';
+import { formatVerifyReport, verifyOutputs } from '../trust/verify.js';
 import { statusLabel } from '../render/labels.js';
 import { TemplateError } from '../render/templates.js';
 import { countByStatus } from '../render/view-model.js';
@@ -139,7 +141,7 @@ function usageFailure(error: unknown, io: Io): number {
     for (const p of error.problems) io.err(`${p.file}${p.line ? `:${p.line}` : ''}: error ${p.message}\n`);
     return 2;
   }
-  if (error instanceof TemplateError || error instanceof InsurerFormError || error instanceof OutputLockedError) {
+  if (error instanceof TemplateError || error instanceof InsurerFormError || error instanceof OutputLockedError || error instanceof TrustError) {
     io.err(`error ${error.message}\n`);
     return 2;
   }
@@ -159,6 +161,16 @@ async function runFill(args: CommonArgs & { form: string; map: string }, io: Io)
       io.out(`filled ${result.filled.length} rows as of ${summary.asOf}, ${result.problems.length} problems\n${lines.join('\n')}\nwrote: ${shown}\n`);
     }
     return args.strict && result.problems.length ? 1 : 0;
+  } catch (error) {
+    return usageFailure(error, io);
+  }
+}
+
+async function runTrust(io: Io, json: boolean | undefined, work: () => Promise<{ lines: string[]; data: object; code: number }>): Promise<number> {
+  try {
+    const { lines, data, code } = await work();
+    io.out(json ? `${JSON.stringify(data, null, 2)}\n` : `${lines.join('\n')}\n`);
+    return code;
   } catch (error) {
     return usageFailure(error, io);
   }
@@ -198,7 +210,64 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         )
         .demandCommand(1, 'name a questionnaire command: fill'),
     )
-    .demandCommand(1, 'name a command: build, check or questionnaire fill')
+    .command(
+      'keygen',
+      'create an Ed25519 key pair for signing manifests',
+      (y) => y.option('dir', { type: 'string', default: '.', describe: 'folder for legible-signing-key.pem and .pub.pem' }).option('json', { type: 'boolean', default: false }),
+      async (args) => {
+        code = await runTrust(io, args.json, async () => {
+          const pair = await generateKeyPair(resolve(io.cwd, args.dir));
+          return {
+            lines: [`private key: ${pair.privateKeyPath} (keep it secret)`, `public key:  ${pair.publicKeyPath} (share it with readers)`, `fingerprint: ${pair.fingerprint}`],
+            data: pair,
+            code: 0,
+          };
+        });
+      },
+    )
+    .command(
+      'sign',
+      'sign the manifest of a build (which covers every input and output hash) with an Ed25519 key',
+      (y) =>
+        y
+          .option('key', { type: 'string', demandOption: true, describe: 'Ed25519 private key (PEM)' })
+          .option('out', { type: 'string', default: './out', describe: 'the build to sign' })
+          .option('json', { type: 'boolean', default: false }),
+      async (args) => {
+        code = await runTrust(io, args.json, async () => {
+          const outDir = resolve(io.cwd, args.out);
+          const release = await lockOutput(outDir);
+          try {
+            const key = resolve(io.cwd, args.key);
+            const signed = await signManifest(outDir, await readKeyFile(key), { keySource: args.key });
+            return { lines: [`signed manifest ${signed.manifestSha256} with key ${signed.fingerprint}`, `wrote: ${signed.signaturePath}`], data: signed, code: 0 };
+          } finally {
+            await release();
+          }
+        });
+      },
+    )
+    .command(
+      'verify',
+      're-hash the outputs (and the evidence) against the manifest, and check its signature; exit 1 on any mismatch, missing or extra file',
+      (y) =>
+        y
+          .option('out', { type: 'string', default: './out', describe: 'the build to verify' })
+          .option('evidence', { type: 'string', describe: 'also re-hash this evidence folder' })
+          .option('pubkey', { type: 'string', describe: 'Ed25519 public key (PEM) the manifest must be signed with' })
+          .option('json', { type: 'boolean', default: false }),
+      async (args) => {
+        code = await runTrust(io, args.json, async () => {
+          const report = await verifyOutputs({
+            outDir: resolve(io.cwd, args.out),
+            ...(args.evidence ? { evidenceDir: resolve(io.cwd, args.evidence) } : {}),
+            ...(args.pubkey ? { publicKeyPem: await readKeyFile(resolve(io.cwd, args.pubkey)), publicKeySource: args.pubkey } : {}),
+          });
+          return { lines: formatVerifyReport(report), data: report, code: report.ok ? 0 : 1 };
+        });
+      },
+    )
+    .demandCommand(1, 'name a command: build, check, questionnaire fill, keygen, sign or verify')
     .strict()
     .version(version)
     .help()
