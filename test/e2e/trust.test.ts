@@ -34,7 +34,8 @@ describe('sign and verify', () => {
       const path = join(dir, target);
       const original = readFileSync(path);
       const changed = Buffer.from(original);
-      changed[Math.floor(changed.length / 2)] ^= 0x01;
+      const middle = Math.floor(changed.length / 2);
+      changed[middle] = (changed[middle] ?? 0) ^ 0x01;
       writeFileSync(path, changed);
       const r = await verify();
       writeFileSync(path, original);
