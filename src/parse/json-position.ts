@@ -20,5 +20,5 @@ export function jsonErrorMessage(error: unknown, text?: string): string {
   }
   const message = error instanceof Error ? error.message : String(error);
   // Drop the engine's position suffix and echo of the input: the place says where.
-  return message.replace(/\s*(?:in JSON )?at position \d+.*$/s, '').replace(/, "[\s\S]*$/, '').trim();
+  return message.replace(/\s*(?:in JSON )?at position \d+.*$/s, '').replace(/, (?:\.\.\.)?"[\s\S]*$/, '').trim();
 }

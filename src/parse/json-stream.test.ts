@@ -104,3 +104,75 @@ describe('streamJson context', () => {
     ]);
   });
 });
+
+describe('streamJson skipping and places', () => {
+  it('skips the elements it is not asked for, unparsed, and keeps the path of the others', async () => {
+    const elements: unknown[] = [];
+    // The second element is broken, but never parsed.
+    const skeleton = await streamJson(chunked('{"a": [1, {"x": nope}, [3], {"y": "]"}]}', 4), {
+      isTarget: (p) => p.length === 1,
+      wants: (path) => path[1] !== 1,
+      onElement: (value, path) => elements.push([path.join('/'), value]),
+    });
+    expect(elements).toEqual([
+      ['a/0', 1],
+      ['a/2', [3]],
+      ['a/3', { y: ']' }],
+    ]);
+    expect(skeleton).toEqual({ a: [] });
+  });
+
+  it('places a syntax error outside the streamed arrays on its line in the file', async () => {
+    const text = '{\n  "items": [\n    {"a": 1},\n    {"a": 2}\n  ],\n  "meta": {"n" 2}\n}';
+    const error = (await run(text, (p) => p.length === 1 && p[0] === 'items', 3).catch((e: unknown) => e)) as JsonStreamError;
+    expect(error).toBeInstanceOf(JsonStreamError);
+    expect(error.message).toBe("invalid JSON: Expected ':' after property name");
+    expect(error.place).toEqual({ line: 6, column: 16 });
+  });
+});
+
+describe('streamJson context of many items', () => {
+  it('is the document before each element, and stays so once handed out', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.jsonValue({ maxDepth: 2 }),
+        fc.array(fc.record({ before: fc.jsonValue({ maxDepth: 2 }), list: fc.array(fc.jsonValue({ maxDepth: 1 }), { minLength: 1, maxLength: 3 }), after: fc.jsonValue({ maxDepth: 2 }) }), { maxLength: 6 }),
+        fc.integer({ min: 1, max: 40 }),
+        async (meta, items, size) => {
+          const document = JSON.parse(JSON.stringify({ meta, items })) as { meta: unknown; items: { before: unknown; list: unknown[]; after: unknown }[] };
+          const seen: [JsonPath, unknown][] = [];
+          await streamJson(chunked(JSON.stringify(document, null, size % 3), size), {
+            isTarget: (p) => p.length === 3 && p[0] === 'items' && p[2] === 'list',
+            onElement: (_v, path, context) => seen.push([path, context()]),
+          });
+          const emptied = document.items.map((item) => ({ ...item, list: [] }));
+          expect(seen).toEqual(
+            document.items.flatMap((item, k) =>
+              item.list.map((_, j) => [['items', k, 'list', j], { meta: document.meta, items: [...emptied.slice(0, k), { before: item.before, list: [] }] }]),
+            ),
+          );
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('streamJson skipping broken input', () => {
+  it.each(['[}]', '[{"a": 1}, }]', '{"a": [1, }]}'])('rejects %j even when no element is parsed', async (text) => {
+    const error = await streamJson(chunked(text, 2), { isTarget: (p) => p.length <= 1, wants: () => false, onElement: () => {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JsonStreamError);
+    expect((error as JsonStreamError).message).toBe('unexpected "}"');
+  });
+
+  it('ends, with a JsonStreamError or a document, on mutated input whose elements it skips', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 60 }), fc.nat(sarifLike.length), async (insert, at) => {
+        const text = sarifLike.slice(0, at) + insert + sarifLike.slice(at);
+        const outcome = await streamJson(chunked(text, 7), { isTarget: (p) => p.length === 3 && p[2] === 'results', wants: () => false, onElement: () => {} }).catch((e: unknown) => e);
+        if (outcome instanceof Error) expect(outcome).toBeInstanceOf(JsonStreamError);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

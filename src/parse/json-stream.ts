@@ -12,6 +12,11 @@ export interface JsonStreamOptions {
    * what came before the element (a SARIF run's tool and rules, a report's metadata).
    */
   onElement(value: unknown, path: JsonPath, context: () => unknown): void;
+  /**
+   * Asked as each element starts: false skips it unread (scanned for its end, never parsed nor handed
+   * on). For a reader that needs a later part of the document first and will read the file again.
+   */
+  wants?(path: JsonPath, context: () => unknown): boolean;
 }
 
 export class JsonStreamError extends Error {
@@ -33,9 +38,15 @@ interface Frame {
   target: boolean;
   /** Target array: a comma was read and no element after it yet. */
   afterComma?: boolean;
+  /** Where the container starts in the skeleton. */
+  start: number;
+  /** Object: where the current member (its key) starts in the skeleton. */
+  memberAt?: number;
+  /** The members before the current one, parsed once for every context (and up to where). */
+  read?: { at: number; value: unknown[] | Record<string, unknown> };
 }
 
-const engineMessage = (error: unknown) => (error as Error).message.replace(/\s*(?:in JSON )?at position \d+.*$/s, '').replace(/, "[\s\S]*$/, '');
+const engineMessage = (error: unknown) => (error as Error).message.replace(/\s*(?:in JSON )?at position \d+.*$/s, '').replace(/, (?:\.\.\.)?"[\s\S]*$/, '');
 const STRING_STOP = /["\\]/g;
 
 /**
@@ -47,7 +58,7 @@ const STRING_STOP = /["\\]/g;
 export async function streamJson(chunks: AsyncIterable<Buffer | string>, options: JsonStreamOptions): Promise<unknown> {
   const decoder = new StringDecoder('utf8');
   const stack: Frame[] = [];
-  let skeleton = '';
+  const skeleton = new Text();
   let started = false;
   let finished = false;
 
@@ -61,27 +72,49 @@ export async function streamJson(chunks: AsyncIterable<Buffer | string>, options
   let escapePending = false;
   let key: string | undefined;
 
-  // An element of a target array being cut out.
+  // An element of a target array being cut out (and kept, unless it is skipped).
   let capturing = false;
+  let keep = true;
   let captured = '';
   let depth = 0;
   let elementLine = 0;
   let elementColumn = 0;
 
   const placeAt = (index: number): Place => ({ line, column: chunkOffset + index - lineStart + 1 });
+
+  // Where the skeleton's pieces stand in the file: a piece starts wherever the text copied into it
+  // resumes after a cut-out element, so that a syntax error outside the elements still has its line.
+  const pieces: Piece[] = [];
+  let resumed: Omit<Piece, 'at'> | undefined;
   const fail = (message: string, index: number): never => {
     throw new JsonStreamError(message, placeAt(index));
   };
 
-  // The document so far, parsed once per change of the skeleton (between target arrays, not per element).
+  // The document so far, built once per change of the skeleton (between target arrays, not per element).
+  // Each open container parses only the members it gained since it was last built, so that a list of
+  // many items each with its own target arrays (Trivy's Results) does not cost a parse of all before.
   let contextAt = -1;
   let contextValue: unknown;
+  const build = (level: number): unknown => {
+    const frame = stack[level]!;
+    const inner = stack[level + 1];
+    if (!inner) return frame.kind === 'array' ? [] : {};
+    const read = (frame.read ??= { at: frame.start + 1, value: frame.kind === 'array' ? [] : {} });
+    const end = frame.kind === 'array' ? inner.start : frame.memberAt!;
+    const members = end > read.at ? skeleton.slice(read.at, end).replace(/^[\s,]+|[\s,]+$/g, '') : '';
+    if (members) {
+      const more: unknown = JSON.parse(frame.kind === 'array' ? `[${members}]` : `{${members}}`);
+      if (Array.isArray(read.value)) for (const item of more as unknown[]) read.value.push(item);
+      else Object.assign(read.value, more);
+    }
+    read.at = end;
+    const value = build(level + 1);
+    return Array.isArray(read.value) ? snapshot(read.value, read.value.length, value) : { ...read.value, [frame.key]: value };
+  };
   const context = (): unknown => {
     if (contextAt !== skeleton.length) {
-      // At an element every open container's current value is the next one inside: closing them is enough.
-      const closers = stack.map((f) => (f.kind === 'array' ? ']' : '}')).reverse().join('');
       try {
-        contextValue = JSON.parse(skeleton + closers);
+        contextValue = stack.length ? build(0) : undefined;
       } catch {
         contextValue = undefined;
       }
@@ -92,6 +125,10 @@ export async function streamJson(chunks: AsyncIterable<Buffer | string>, options
 
   const emit = () => {
     const frame = stack[stack.length - 1]!;
+    const path = stack.map((f) => f.key);
+    capturing = false;
+    frame.key = (frame.key as number) + 1;
+    if (!keep) return;
     let value: unknown;
     try {
       value = JSON.parse(captured);
@@ -102,19 +139,27 @@ export async function streamJson(chunks: AsyncIterable<Buffer | string>, options
       const place = before.length > 1 ? { line: elementLine + before.length - 1, column: before.at(-1)!.length + 1 } : { line: elementLine, column: elementColumn + before[0]!.length };
       throw new JsonStreamError(`invalid JSON: ${engineMessage(error)}`, place);
     }
-    options.onElement(value, [...stack.map((f) => f.key)], context);
-    capturing = false;
     captured = '';
-    frame.key = (frame.key as number) + 1;
+    options.onElement(value, path, context);
   };
 
   const feed = (text: string) => {
     const n = text.length;
     let copied = 0; // text before this index is already in the skeleton or the captured element
     const copy = (end: number) => {
-      if (capturing) captured += text.slice(copied, end);
-      else skeleton += text.slice(copied, end);
+      if (capturing) {
+        if (keep) captured += text.slice(copied, end);
+      } else if (end > copied) {
+        if (resumed) pieces.push({ at: skeleton.length, ...resumed });
+        resumed = undefined;
+        skeleton.append(text.slice(copied, end));
+      }
       copied = end;
+    };
+    /** Leave out the text before `index` (an element, or the comma and blanks between elements). */
+    const jump = (index: number) => {
+      copied = index;
+      resumed = { line, column: chunkOffset + index - lineStart + 1 };
     };
     const newlines = (from: number, to: number) => {
       for (let p = text.indexOf('\n', from); p !== -1 && p < to; p = text.indexOf('\n', p + 1)) {
@@ -186,6 +231,7 @@ export async function streamJson(chunks: AsyncIterable<Buffer | string>, options
         else if ((c === 0x7d || c === 0x5d || c === 0x2c) && depth === 0) {
           copy(i);
           emit();
+          jump(i);
           continue; // the delimiter is handled as structure below
         } else if (c === 0x7d || c === 0x5d) depth--;
         i++;
@@ -193,8 +239,12 @@ export async function streamJson(chunks: AsyncIterable<Buffer | string>, options
       }
       const top = stack[stack.length - 1];
       if (top?.target && c !== 0x5d && c !== 0x2c) {
-        copy(i);
+        // An element cannot start by closing an object (and an empty one would end where it starts).
+        if (c === 0x7d) fail('unexpected "}"', i);
+        // Only blanks stand between the array's "[" (or the last comma) and its element.
+        jump(i);
         top.afterComma = false;
+        keep = options.wants?.([...stack.map((f) => f.key)], context) ?? true;
         capturing = true;
         depth = 0;
         elementLine = line;
@@ -205,10 +255,13 @@ export async function streamJson(chunks: AsyncIterable<Buffer | string>, options
       switch (c) {
         case 0x7b:
         case 0x5b: {
+          const start = skeleton.length + i - copied;
           const frame: Frame =
-            c === 0x7b ? { kind: 'object', key: '', expectKey: true, target: false } : { kind: 'array', key: 0, expectKey: false, target: false };
+            c === 0x7b ? { kind: 'object', key: '', expectKey: true, target: false, start } : { kind: 'array', key: 0, expectKey: false, target: false, start };
           if (frame.kind === 'array') frame.target = options.isTarget(stack.map((f) => f.key));
           stack.push(frame);
+          // A target array keeps its "[" in the skeleton, and nothing between it and the "]".
+          if (frame.target) copy(i + 1);
           break;
         }
         case 0x7d:
@@ -226,8 +279,7 @@ export async function streamJson(chunks: AsyncIterable<Buffer | string>, options
             // Commas between streamed elements stay out of the skeleton, whose target arrays are empty.
             if (top.afterComma || top.key === 0) fail('unexpected ","', i);
             top.afterComma = true;
-            copy(i);
-            copied = i + 1;
+            jump(i + 1);
           }
           break;
         case 0x3a:
@@ -236,7 +288,10 @@ export async function streamJson(chunks: AsyncIterable<Buffer | string>, options
           break;
         case 0x22:
           inString = true;
-          if (top?.kind === 'object' && top.expectKey) key = '';
+          if (top?.kind === 'object' && top.expectKey) {
+            key = '';
+            top.memberAt = skeleton.length + i - copied;
+          }
           break;
         default:
           if (!top) fail('expected a JSON object or array', i);
@@ -261,9 +316,108 @@ export async function streamJson(chunks: AsyncIterable<Buffer | string>, options
   if (capturing || stack.length || inString) {
     throw new JsonStreamError('the JSON ends before it is complete (truncated file?)', { line, column: chunkOffset - lineStart + 1 });
   }
+  const whole = skeleton.toString();
   try {
-    return JSON.parse(skeleton);
+    return JSON.parse(whole);
   } catch (error) {
-    throw new JsonStreamError(`invalid JSON: ${engineMessage(error)}`, { line: 1 });
+    // The engine's offset is in the skeleton: its piece gives the line. Without one, the end is the place.
+    const at = /position (\d+)/.exec((error as Error).message);
+    const end = { line, column: chunkOffset - lineStart + 1 };
+    throw new JsonStreamError(`invalid JSON: ${engineMessage(error)}`, at ? placeInSkeleton(whole, pieces, Number(at[1])) : end);
   }
+}
+
+/**
+ * The first `count` items of a list that only grows, then `last`: what the list was when a context was
+ * built, without copying it (a copy per context would cost the square of a long list's length). A context
+ * handed out earlier thus stays what the document was then.
+ */
+function snapshot(items: readonly unknown[], count: number, last: unknown): unknown[] {
+  const length = count + 1;
+  const indexOf = (key: string | symbol) => (typeof key === 'string' && /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < length ? Number(key) : -1);
+  const at = (i: number) => (i === count ? last : items[i]);
+  // An empty array stands behind it (giving an array its length would allocate it whole).
+  return new Proxy<unknown[]>([], {
+    get: (target, key, receiver) => {
+      const i = indexOf(key);
+      return i !== -1 ? at(i) : key === 'length' ? length : Reflect.get(target, key, receiver);
+    },
+    has: (target, key) => indexOf(key) !== -1 || Reflect.has(target, key),
+    ownKeys: (target) => [...Array.from({ length }, (_, i) => String(i)), ...Reflect.ownKeys(target)],
+    getOwnPropertyDescriptor: (target, key) => {
+      const i = indexOf(key);
+      if (i !== -1) return { value: at(i), writable: false, enumerable: true, configurable: true };
+      return key === 'length' ? { value: length, writable: true, enumerable: false, configurable: false } : Reflect.getOwnPropertyDescriptor(target, key);
+    },
+    set: () => false,
+    deleteProperty: () => false,
+    defineProperty: () => false,
+  });
+}
+
+/**
+ * The skeleton's text, in small flat blocks: a context reads slices near its end, and a slice of one
+ * long concatenated string would copy it whole every time. Blocks are copies, so they do not keep alive
+ * the stream's chunks their text was cut from.
+ */
+class Text {
+  private readonly blocks: string[] = [];
+  private readonly starts: number[] = [];
+  private tail: string[] = [];
+  private tailLength = 0;
+  length = 0;
+
+  append(piece: string): void {
+    if (!piece) return;
+    this.tail.push(piece);
+    this.tailLength += piece.length;
+    this.length += piece.length;
+    if (this.tailLength >= 4096) this.seal();
+  }
+
+  slice(from: number, to: number): string {
+    this.seal();
+    // The last block that starts at or before `from`.
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.starts[mid]! <= from) low = mid;
+      else high = mid - 1;
+    }
+    let out = '';
+    for (let b = low; b < this.blocks.length && this.starts[b]! < to; b++) out += this.blocks[b]!.slice(Math.max(0, from - this.starts[b]!), to - this.starts[b]!);
+    return out;
+  }
+
+  toString(): string {
+    this.seal();
+    return this.blocks.join('');
+  }
+
+  private seal(): void {
+    if (!this.tail.length) return;
+    this.starts.push(this.length - this.tailLength);
+    // Concatenated, then cut: a flat copy (joining or slicing alone may share the chunk's memory).
+    this.blocks.push(`${this.tail.join('')} `.slice(0, -1));
+    this.tail = [];
+    this.tailLength = 0;
+  }
+}
+
+/** A run of the skeleton copied from the file in one piece, from `at`, which is at line:column of the file. */
+interface Piece {
+  at: number;
+  line: number;
+  column: number;
+}
+
+function placeInSkeleton(skeleton: string, pieces: readonly Piece[], offset: number): Place {
+  let piece = { at: 0, line: 1, column: 1 };
+  for (const p of pieces) {
+    if (p.at > offset) break;
+    piece = p;
+  }
+  const before = skeleton.slice(piece.at, offset).split('\n');
+  return before.length === 1 ? { line: piece.line, column: piece.column + before[0]!.length } : { line: piece.line + before.length - 1, column: before.at(-1)!.length + 1 };
 }

@@ -81,7 +81,10 @@ export async function parseInto(collected: CollectedFile, sink: ParseSink, regis
   };
   try {
     const result = await parser.parse(source, counting);
-    const firstError = diagnostics.find((d) => d.severity === 'error');
+    // A streamed file may skip records before a syntax error or a misshapen part (at its place) rejects it
+    // whole: that error is the reason, not the records skipped before it.
+    const fileError = diagnostics.find((d) => d.severity === 'error' && (d.code.endsWith('/syntax') || (d.code === 'format/schema' && d.place !== undefined)));
+    const firstError = fileError ?? diagnostics.find((d) => d.severity === 'error');
     return {
       file,
       format: parser.name,

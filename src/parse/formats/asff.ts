@@ -1,23 +1,8 @@
 import type { CheckCategory, CheckStatus, FindingSeverity, Place } from '../../model/types.js';
-import { diagnostic } from '../../diagnostics/codes.js';
 import { jsonErrorMessage } from '../json-position.js';
-import { reject, type Parser } from '../parser.js';
-import {
-  checkRecord,
-  complianceControls,
-  complianceFromRequirement,
-  complianceTags,
-  explained,
-  FindingEmitter,
-  instantOf,
-  isObject,
-  readJson,
-  resourceOf,
-  severityOf,
-  text,
-  versionOf,
-  type ComplianceEntry,
-} from './prowler-common.js';
+import type { Parser } from '../parser.js';
+import { instant, isObject, list, namedSeverity, objects, pointerOf, RecordEmitter, startsJson, streamDocument, targets, text, textList, type RecordFields } from './common.js';
+import { complianceControls, complianceFromRequirement, complianceTags, explained, resourceOf, versionOf, type ComplianceEntry } from './prowler-common.js';
 
 const FORMAT = 'asff';
 
@@ -27,8 +12,6 @@ const FINDING_FIELDS = /"(?:GeneratorId|ProductArn|AwsAccountId)"\s*:/;
 /** A Security Hub GetFindings export, recognisable even when it holds no findings. */
 const FINDINGS_CONTAINER = /^\uFEFF?\s*\{\s*"Findings"\s*:\s*\[/;
 
-const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const strings = (value: unknown): string[] => list(value).map(text).filter((s): s is string => s !== undefined);
 
 const complianceStatuses: Record<string, CheckStatus> = {
   PASSED: 'pass',
@@ -46,7 +29,7 @@ const complianceStatuses: Record<string, CheckStatus> = {
 function severityOfFinding(finding: Finding): FindingSeverity | undefined {
   const severity = finding.Severity;
   const provider = isObject(finding.FindingProviderFields) ? finding.FindingProviderFields.Severity : undefined;
-  const label = severityOf(isObject(severity) ? severity.Label : undefined) ?? severityOf(isObject(provider) ? provider.Label : undefined);
+  const label = namedSeverity(isObject(severity) ? severity.Label : undefined) ?? namedSeverity(isObject(provider) ? provider.Label : undefined);
   if (label) return label;
   const normalized = isObject(severity) ? severity.Normalized : undefined;
   if (typeof normalized !== 'number') return undefined;
@@ -55,6 +38,9 @@ function severityOfFinding(finding: Finding): FindingSeverity | undefined {
   if (normalized >= 40) return 'medium';
   return normalized >= 1 ? 'low' : 'info';
 }
+
+/** The strings of a list (a lone string where ASFF wants a list is not read as one). */
+const strings = (value: unknown): string[] => textList(list(value));
 
 const productSlug = (finding: Finding) => /product\/[^/]+\/([^/]+)$/.exec(text(finding.ProductArn) ?? '')?.[1];
 const knownProducts: Record<string, string> = { securityhub: 'Security Hub', guardduty: 'GuardDuty', inspector: 'Inspector', macie: 'Macie' };
@@ -89,7 +75,7 @@ function categoryOf(finding: Finding, compliance: unknown, types: string[]): Che
 /** `arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0` → `cis-aws-foundations-benchmark/v/1.2.0`. */
 const standardId = (arn: string) => arn.replace(/^arn:[^:]+:securityhub:[^:]*:[^:]*:/, '').replace(/^(?:ruleset|standards)\//, '');
 
-function toRecord(finding: Finding, file: string, place: Place) {
+function toRecord(finding: Finding, file: string, place: Place): RecordFields | string {
   const fields = isObject(finding.ProductFields) ? finding.ProductFields : {};
   const compliance = isObject(finding.Compliance) ? finding.Compliance : undefined;
   const status = statusOf(finding, compliance);
@@ -98,7 +84,7 @@ function toRecord(finding: Finding, file: string, place: Place) {
   const prowlerCheck = /^prowler-(.+)$/.exec(generator ?? '')?.[1];
   const prowler = prowlerCheck !== undefined || text(fields.ProviderName)?.toLowerCase() === 'prowler' || productSlug(finding) === 'prowler';
   const types = strings(finding.Types);
-  const vulnerabilities = list(finding.Vulnerabilities).filter(isObject);
+  const vulnerabilities = objects(finding.Vulnerabilities);
   const cves = strings(vulnerabilities.map((v) => v.Id));
   const guardDuty = productSlug(finding) === 'guardduty' ? types[0]?.split('/').pop() : undefined;
   // One finding = one (check, resource): Prowler's generator is its check, Inspector's and GuardDuty's
@@ -136,14 +122,14 @@ function toRecord(finding: Finding, file: string, place: Place) {
   const reason = list(compliance?.StatusReasons).find(isObject);
   const versionKey = Object.keys(fields).find((k) => k === 'ProviderVersion' || k.endsWith('/ProductVersion'));
   const product = productSlug(finding);
-  return checkRecord({
+  return {
     format: FORMAT,
     file,
     place,
     check,
     title: text(finding.Title),
     status: status.status,
-    observedAt: instantOf(finding.UpdatedAt) ?? instantOf(finding.LastObservedAt) ?? instantOf(finding.CreatedAt),
+    observedAt: instant(finding.UpdatedAt) ?? instant(finding.LastObservedAt) ?? instant(finding.CreatedAt),
     resource: resourceOf(resource?.Id, resource?.Region ?? finding.Region),
     severity: severityOfFinding(finding),
     message: explained(status.why, text(reason?.Description) ?? text(finding.Description)),
@@ -153,7 +139,7 @@ function toRecord(finding: Finding, file: string, place: Place) {
     tags: [...new Set(tags)],
     location: text(pkg?.Name) && (pkgVersion ? `${text(pkg?.Name)}@${pkgVersion}` : text(pkg?.Name)),
     controls: complianceControls(entries, 'ASFF Compliance.RelatedRequirements'),
-  });
+  };
 }
 
 /** JSON Lines (Prowler 2 wrote one finding per line): the first line alone is a whole JSON object. */
@@ -174,19 +160,14 @@ export const asffParser: Parser = {
   name: FORMAT,
   label: 'AWS Security Finding Format (Security Hub, GuardDuty, Inspector, Prowler)',
   detect(source) {
-    if (source.binary || !/^\uFEFF?\s*[[{]/.test(source.head)) return 0;
+    if (!startsJson(source, true)) return 0;
     if (SCHEMA_VERSION.test(source.head) && FINDING_FIELDS.test(source.head)) return 1;
     return FINDINGS_CONTAINER.test(source.head) ? 0.8 : 0;
   },
   async parse(source, sink) {
     const file = source.file.path;
-    const out = new FindingEmitter(sink, file);
-    const emit = (finding: unknown, place: Place) => {
-      if (!isObject(finding)) return out.skip('the finding is not a JSON object', place);
-      const record = toRecord(finding, file, place);
-      if (typeof record === 'string') out.skip(record, place);
-      else out.record(record);
-    };
+    const out = new RecordEmitter(sink, file);
+    const emit = (finding: unknown, place: Place) => out.push(isObject(finding) ? toRecord(finding, file, place) : 'the finding is not a JSON object', place);
 
     if (isJsonLines(source.head)) {
       for await (const { line, text: content } of source.lines()) {
@@ -201,22 +182,21 @@ export const asffParser: Parser = {
         const findings = isObject(value) && Array.isArray(value.Findings) ? value.Findings : [value];
         for (const finding of findings) emit(finding, { line });
       }
-      return out.result();
+      return out.finish();
     }
 
-    const read = await readJson(source, sink);
+    // An array of findings, a Security Hub export ({"Findings": [...]}) or a single finding.
+    const read = await streamDocument(source, sink, {
+      isTarget: targets('', 'Findings'),
+      onElement: (finding, path) => emit(finding, { pointer: pointerOf(path) }),
+      schema: (data) => {
+        if (Array.isArray(data) || (isObject(data) && !('Findings' in data) && data.SchemaVersion !== undefined)) return undefined;
+        if (isObject(data) && 'Findings' in data) return Array.isArray(data.Findings) ? undefined : { pointer: '/Findings', message: '"Findings" must be an array of ASFF findings' };
+        return { pointer: '', message: 'expected ASFF findings: an array, or an object with a "Findings" array' };
+      },
+    });
     if ('rejected' in read) return read.rejected;
-    const data = read.data;
-    if (Array.isArray(data)) {
-      data.forEach((finding, i) => emit(finding, { pointer: `/${i}` }));
-    } else if (isObject(data) && 'Findings' in data) {
-      if (!Array.isArray(data.Findings)) return reject(sink, diagnostic('format/schema', '"Findings" must be an array of ASFF findings', { file, place: { pointer: '/Findings' } }));
-      data.Findings.forEach((finding, i) => emit(finding, { pointer: `/Findings/${i}` }));
-    } else if (isObject(data) && data.SchemaVersion !== undefined) {
-      emit(data, { pointer: '' });
-    } else {
-      return reject(sink, diagnostic('format/schema', 'expected ASFF findings: an array, or an object with a "Findings" array', { file, place: { pointer: '' } }));
-    }
-    return out.result();
+    if (isObject(read.data) && !('Findings' in read.data)) emit(read.data, { pointer: '' });
+    return out.finish();
   },
 };

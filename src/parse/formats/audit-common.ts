@@ -1,39 +1,10 @@
 /**
- * Helpers shared by the InSpec/HDF, JUnit, kube-bench, ScoutSuite and OSCAL readers, beyond the
- * JSON basics of scanner-common: dates without a zone, NIST and framework tags, and an emitter
- * for records that may carry the tool's own control mappings.
+ * What the InSpec/HDF, ScoutSuite and OSCAL readers share beyond common.ts: NIST control tags, and the
+ * ISO 27001 / SOC 2 controls a tool lists under keys that name the framework.
  */
-import type { CheckRecord, ControlMapping, Place } from '../../model/types.js';
-import { diagnostic } from '../../diagnostics/codes.js';
+import type { ControlMapping } from '../../model/types.js';
 import { toolMappings } from '../../map/tool-mappings.js';
-import type { ParseResult, ParseSink } from '../parser.js';
-import { text } from './scanner-common.js';
-
-/**
- * An ISO instant from a tool's date, or undefined when there is none or it is not a date.
- * Date-times without a zone (JUnit timestamps, some others) are read as UTC: the file does not say
- * which zone the machine used, and UTC keeps the result the same wherever legible runs.
- */
-export function utcInstant(value: unknown): string | undefined {
-  const s = text(value);
-  if (!s || !/^\d{4}-\d{2}-\d{2}/.test(s)) return undefined;
-  const zoneless = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/.exec(s);
-  const date = new Date(zoneless ? `${zoneless[1]}T${zoneless[2]}Z` : s);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-}
-
-/** The later of two ISO instants (either may be missing). */
-export function newest(a: string | undefined, b: string | undefined): string | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  return a > b ? a : b;
-}
-
-/** Strings of a value that may be one string/number or a list of them. */
-export function textList(value: unknown): string[] {
-  const items = Array.isArray(value) ? value : [value];
-  return items.map(text).filter((s): s is string => s !== undefined);
-}
+import { textList } from './common.js';
 
 /**
  * A NIST SP 800-53 control id as a tag: `AC-6 (9)`, `AC-6(9)`, `ac-6.9` (OSCAL) → `NIST-AC-6(9)`.
@@ -68,50 +39,4 @@ export function frameworkMappings(entries: Iterable<[key: string, value: unknown
     }
   }
   return out;
-}
-
-/**
- * Sends records on and counts them. A bad item is reported and counted; a file whose items are all
- * bad is rejected; an empty scan is accepted with a note; undated records are flagged once per
- * file, since they cannot show that a control operates now.
- */
-export class RecordEmitter {
-  records = 0;
-  invalid = 0;
-  private undated = 0;
-
-  constructor(
-    private readonly sink: ParseSink,
-    private readonly file: string,
-  ) {}
-
-  record(record: CheckRecord): void {
-    this.records++;
-    if (!record.observedAt) this.undated++;
-    this.sink.record(record);
-  }
-
-  skip(message: string, place?: Place, code: 'format/record-skipped' | 'format/syntax' = 'format/record-skipped'): void {
-    this.invalid++;
-    this.sink.diagnostic(diagnostic(code, message, { file: this.file, ...(place ? { place } : {}) }));
-  }
-
-  /** A record, or the reason the item at `place` could not become one. */
-  push(result: CheckRecord | string, place: Place, what: string): void {
-    if (typeof result === 'string') this.skip(`${what} skipped: ${result}`, place);
-    else this.record(result);
-  }
-
-  finish(): ParseResult {
-    if (this.records === 0 && this.invalid > 0) return { rejected: true, invalidRecords: this.invalid };
-    if (this.records === 0) this.sink.diagnostic(diagnostic('format/no-findings', 'the scan reported no findings', { file: this.file }));
-    if (this.undated) {
-      const message =
-        this.undated === this.records
-          ? 'the file records no observation time; its results cannot show a control operates now'
-          : `${this.undated} of ${this.records} results record no observation time and cannot show a control operates now`;
-      this.sink.diagnostic(diagnostic('format/undated', message, { file: this.file }));
-    }
-    return this.invalid ? { invalidRecords: this.invalid } : {};
-  }
 }

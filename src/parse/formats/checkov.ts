@@ -1,7 +1,8 @@
-import type { CheckCategory, CheckStatus } from '../../model/types.js';
+import type { CheckCategory, CheckStatus, Place } from '../../model/types.js';
 import { diagnostic } from '../../diagnostics/codes.js';
+import type { JsonPath } from '../json-stream.js';
 import type { Parser } from '../parser.js';
-import { classifiers, clip, FindingEmitter, isObject, namedSeverity, readJson, schemaError, startsJson, text, type JsonObject } from './scanner-common.js';
+import { classifiers, clip, get, InOrder, isObject, namedSeverity, pointerOf, RecordEmitter, startsJson, streamDocument, targets, text, type RecordFields } from './common.js';
 
 /**
  * Checkov's JSON output (`checkov -o json`): one report object, or an array of them when several
@@ -10,11 +11,8 @@ import { classifiers, clip, FindingEmitter, isObject, namedSeverity, readJson, s
  * The report carries no time, so its records are undated.
  */
 
-const LISTS: [key: string, status: CheckStatus][] = [
-  ['passed_checks', 'pass'],
-  ['failed_checks', 'fail'],
-  ['skipped_checks', 'skip'],
-];
+const STATUS: Record<string, CheckStatus> = { passed_checks: 'pass', failed_checks: 'fail', skipped_checks: 'skip' };
+const LIST_KEYS = [...Object.keys(STATUS), 'parsing_errors'];
 
 // Each summary count and the list it counts.
 const SUMMARY: [count: string, list: string][] = [
@@ -40,93 +38,124 @@ export const checkovParser: Parser = {
   },
   async parse(source, sink) {
     const file = source.file.path;
-    const read = await readJson(source, sink, 'Checkov');
-    if ('rejected' in read) return read.rejected;
-    const single = !Array.isArray(read.data);
-    const reports: unknown[] = single ? [read.data] : (read.data as unknown[]);
-    // Check every report's shape before sending any record.
-    for (const [i, report] of reports.entries()) {
-      const at = single ? '' : `/${i}`;
-      if (!isObject(report)) return schemaError(sink, file, at, 'a Checkov report is a JSON object with "results" and "summary"');
-      if (report.results === undefined && (typeof report.checkov_version === 'string' || isObject(report.summary))) continue;
-      if (!isObject(report.results)) return schemaError(sink, file, `${at}/results`, 'results must be an object of check lists');
-      for (const key of [...LISTS.map(([k]) => k), 'parsing_errors']) {
-        const value = report.results[key];
-        if (value !== undefined && value !== null && !Array.isArray(value)) return schemaError(sink, file, `${at}/results/${key}`, `${key} must be a list`);
-      }
-    }
-
-    const out = new FindingEmitter(sink, file);
-    for (const [i, report] of (reports as JsonObject[]).entries()) {
-      const at = single ? '' : `/${i}`;
-      const results = report.results;
-      if (!isObject(results)) continue;
-      const base = {
-        format: 'checkov',
-        file,
-        tool: 'checkov',
-        toolVersion: text((report.summary as JsonObject | undefined)?.checkov_version),
-        category: categoryOf(text(report.check_type)),
-      };
-      for (const [key, status] of LISTS) {
-        for (const [j, check] of ((results[key] as unknown[] | undefined) ?? []).entries()) {
-          const place = { pointer: `${at}/results/${key}/${j}` };
-          const id = isObject(check) ? text(check.check_id) : undefined;
-          if (!isObject(check) || !id) {
-            out.skip('the check has no check_id', place);
-            continue;
-          }
-          const path = text(check.file_path);
-          const resource = text(check.resource);
-          const range = check.file_line_range;
-          const line = Array.isArray(range) && typeof range[0] === 'number' && range[0] > 0 ? range[0] : undefined;
-          const result = isObject(check.check_result) ? check.check_result : {};
-          const vulnerability = isObject(check.vulnerability_details) ? check.vulnerability_details : {};
-          out.record({
-            ...base,
-            place,
-            check: id,
-            title: text(check.check_name) ?? text((check.check as JsonObject | undefined)?.name),
-            status,
-            // Dockerfile checks name the file itself as the resource ("/Dockerfile.").
-            resource: path && resource && !resource.startsWith(path) ? `${path}:${resource}` : (resource ?? path),
-            location: path && line ? `${path}:${line}` : path,
-            severity: namedSeverity(check.severity),
-            message: clip(status === 'skip' ? (result.suppress_comment ?? 'skipped') : (check.short_description ?? check.description)),
-            tags: classifiers([vulnerability.id, ...(Array.isArray(vulnerability.cwe) ? vulnerability.cwe : [vulnerability.cwe])]),
-          });
+    const out = new RecordEmitter(sink, file);
+    // The lists are streamed, in the order Checkov writes them: passed, failed, skipped, parsing errors.
+    const reports = new InOrder<Report>(
+      (i, document) => {
+        const report = reportIn(document, i);
+        // The summary, with the version, follows the lists: known here in the second pass.
+        return {
+          at: Array.isArray(document) ? `/${i}` : '',
+          listed: {},
+          base: {
+            format: 'checkov',
+            file,
+            tool: 'checkov',
+            toolVersion: text(get(report, 'summary', 'checkov_version')),
+            category: categoryOf(text(get(report, 'check_type'))),
+          },
+        };
+      },
+      (i, report, document) => {
+        const written = reportIn(document, i);
+        if (!report || !isObject(get(written, 'results'))) return;
+        const mismatch = countsMismatch(get(written, 'summary'), report.listed);
+        if (mismatch.length) {
+          sink.diagnostic(diagnostic('format/counts-mismatch', `the summary says ${mismatch.join(', ')}; the checks listed are read`, { file, place: { pointer: `${report.at}/summary` } }));
         }
-      }
-      const mismatch = countsMismatch(report.summary, results);
-      if (mismatch.length) {
-        sink.diagnostic(
-          diagnostic('format/counts-mismatch', `the summary says ${mismatch.join(', ')}; the checks listed are read`, { file, place: { pointer: `${at}/summary` } }),
-        );
-      }
-      for (const [j, entry] of ((results.parsing_errors as unknown[] | undefined) ?? []).entries()) {
-        const path = text(entry) ?? text(isObject(entry) ? entry.file_path : undefined);
-        out.record({
-          ...base,
-          place: { pointer: `${at}/results/parsing_errors/${j}` },
-          check: 'checkov:parsing-error',
-          title: 'Checkov could not parse the file',
-          status: 'error',
-          resource: path,
-          location: path,
-          message: 'the file was not checked because Checkov could not parse it',
-        });
-      }
-    }
+      },
+    );
+    const read = await streamDocument(source, sink, {
+      isTarget: targets(...LIST_KEYS.flatMap((key) => [`results/${key}`, `*/results/${key}`])),
+      // Checkov writes its summary, and with it its version, after the lists: read in two passes.
+      ready: (path, context) => isObject(get(reportIn(context(), reportOf(path)), 'summary')),
+      onElement: (item, path, document) => {
+        const report = reports.at(reportOf(path), document())!;
+        const key = path.at(-2) as string;
+        report.listed[key] = (report.listed[key] ?? 0) + 1;
+        const place = { pointer: pointerOf(path) };
+        if (key === 'parsing_errors') out.record(parsingError(report, item, place));
+        else out.push(checkRecordOf(report, item, STATUS[key]!, place), place);
+      },
+      schema: (document) => {
+        const single = !Array.isArray(document);
+        for (const [i, report] of (single ? [document] : document).entries()) {
+          const at = single ? '' : `/${i}`;
+          if (!isObject(report)) return { pointer: at, message: 'a Checkov report is a JSON object with "results" and "summary"' };
+          if (report.results === undefined && (typeof report.checkov_version === 'string' || isObject(report.summary))) continue;
+          if (!isObject(report.results)) return { pointer: `${at}/results`, message: 'results must be an object of check lists' };
+          for (const key of LIST_KEYS) {
+            const value = report.results[key];
+            if (value !== undefined && value !== null && !Array.isArray(value)) return { pointer: `${at}/results/${key}`, message: `${key} must be a list` };
+          }
+        }
+        return undefined;
+      },
+    });
+    if ('rejected' in read) return read.rejected;
+    reports.finish(Array.isArray(read.data) ? read.data.length : 1, read.data);
     return out.finish();
   },
 };
 
+/** One report (of a framework) and what its records share. */
+interface Report {
+  /** Pointer to the report: '' for a file of one report. */
+  at: string;
+  /** How many items each list holds, to compare with the summary. */
+  listed: Record<string, number>;
+  base: Pick<RecordFields, 'format' | 'file' | 'tool' | 'toolVersion' | 'category'>;
+}
+
+/** Report `i` of a file that holds one report, or an array of them. */
+const reportIn = (document: unknown, i: number) => (Array.isArray(document) ? document[i] : document);
+/** The report an element's path is in. */
+const reportOf = (path: JsonPath) => (typeof path[0] === 'number' ? path[0] : 0);
+
+function checkRecordOf({ base }: Report, check: unknown, status: CheckStatus, place: Place): RecordFields | string {
+  const id = isObject(check) ? text(check.check_id) : undefined;
+  if (!isObject(check) || !id) return 'the check has no check_id';
+  const path = text(check.file_path);
+  const resource = text(check.resource);
+  const range = check.file_line_range;
+  const line = Array.isArray(range) && typeof range[0] === 'number' && range[0] > 0 ? range[0] : undefined;
+  const result = isObject(check.check_result) ? check.check_result : {};
+  const vulnerability = isObject(check.vulnerability_details) ? check.vulnerability_details : {};
+  return {
+    ...base,
+    place,
+    check: id,
+    title: text(check.check_name) ?? text(get(check.check, 'name')),
+    status,
+    // Dockerfile checks name the file itself as the resource ("/Dockerfile.").
+    resource: path && resource && !resource.startsWith(path) ? `${path}:${resource}` : (resource ?? path),
+    location: path && line ? `${path}:${line}` : path,
+    severity: namedSeverity(check.severity),
+    message: clip(status === 'skip' ? (result.suppress_comment ?? 'skipped') : (check.short_description ?? check.description)),
+    tags: classifiers([vulnerability.id, ...(Array.isArray(vulnerability.cwe) ? vulnerability.cwe : [vulnerability.cwe])]),
+  };
+}
+
+function parsingError({ base }: Report, entry: unknown, place: Place): RecordFields {
+  const path = text(entry) ?? text(get(entry, 'file_path'));
+  return {
+    ...base,
+    place,
+    check: 'checkov:parsing-error',
+    title: 'Checkov could not parse the file',
+    status: 'error',
+    resource: path,
+    location: path,
+    message: 'the file was not checked because Checkov could not parse it',
+  };
+}
+
 /** Summary counts that disagree with the lists (a report cut or edited by hand), as "failed=11 (listed 9)". */
-function countsMismatch(summary: unknown, results: JsonObject): string[] {
+function countsMismatch(summary: unknown, listed: Record<string, number>): string[] {
   if (!isObject(summary)) return [];
   return SUMMARY.flatMap(([count, key]) => {
     const claimed = summary[count];
-    const listed = Array.isArray(results[key]) ? results[key].length : 0;
-    return typeof claimed === 'number' && claimed !== listed ? [`${count}=${claimed} (listed ${listed})`] : [];
+    const n = listed[key] ?? 0;
+    return typeof claimed === 'number' && claimed !== n ? [`${count}=${claimed} (listed ${n})`] : [];
   });
 }

@@ -4,7 +4,8 @@ import type { CheckRecord } from '../../model/types.js';
 import { collectedFrom } from '../../../test/helpers/source.js';
 import { parseFile } from '../parse-file.js';
 import type { Source } from '../parser.js';
-import { nistTag, utcInstant } from './audit-common.js';
+import { nistTag } from './audit-common.js';
+import { instant } from './common.js';
 import { hdfParser, inspecParser, severityFromImpact } from './inspec.js';
 
 const fixture = (dir: string, name: string) => readFileSync(new URL(`../../../test/fixtures/${dir}/${name}`, import.meta.url));
@@ -210,9 +211,9 @@ describe('InSpec helpers', () => {
 
   it('normalizes NIST ids and reads zone-less dates as UTC', () => {
     expect(['AC-6 (9)', 'ac-6.1_obj', 'CM-6 b', 'IA-5(1)', 'Rev_4', 'SC-7'].map(nistTag)).toEqual(['NIST-AC-6(9)', 'NIST-AC-6(1)', 'NIST-CM-6', 'NIST-IA-5(1)', undefined, 'NIST-SC-7']);
-    expect(utcInstant('2024-01-02T03:04:05')).toBe('2024-01-02T03:04:05.000Z');
-    expect(utcInstant('2018-01-05 11:43:04 -0500')).toBe('2018-01-05T16:43:04.000Z');
-    expect(utcInstant('')).toBeUndefined();
-    expect(utcInstant('yesterday')).toBeUndefined();
+    expect(instant('2024-01-02T03:04:05')).toBe('2024-01-02T03:04:05.000Z');
+    expect(instant('2018-01-05 11:43:04 -0500')).toBe('2018-01-05T16:43:04.000Z');
+    expect(instant('')).toBeUndefined();
+    expect(instant('yesterday')).toBeUndefined();
   });
 });

@@ -7,12 +7,29 @@
  * requirement (with impact, title and tags), and its results are the tests that together decide
  * it. The status follows InSpec's own rule: failed if any result failed, error if any errored,
  * skipped if all were skipped, passed otherwise. A control with no results was not tested at all
- * (HDF "not reviewed"), so it is `manual`.
+ * (HDF "not reviewed"), so it is `manual`. Reports are streamed control by control.
  */
-import type { CheckRecord, CheckStatus, FindingSeverity, Place } from '../../model/types.js';
+import type { CheckStatus, FindingSeverity, Place } from '../../model/types.js';
 import type { Parser, ParseResult, ParseSink, Source } from '../parser.js';
-import { frameworkMappings, newest, nistTag, RecordEmitter, textList, utcInstant } from './audit-common.js';
-import { classifier, clip, isObject, readJson, schemaError, text, type JsonObject } from './scanner-common.js';
+import { frameworkMappings, nistTag } from './audit-common.js';
+import {
+  classifier,
+  clip,
+  get,
+  InOrder,
+  instant,
+  isObject,
+  list,
+  newest,
+  pointerOf,
+  RecordEmitter,
+  streamDocument,
+  targets,
+  text,
+  textList,
+  type JsonObject,
+  type RecordFields,
+} from './common.js';
 
 type Format = 'inspec' | 'hdf';
 
@@ -66,7 +83,7 @@ function tagsOf(tags: JsonObject): string[] {
 }
 
 /** One control as a record, or the reason it cannot be one. */
-function controlRecord(control: unknown, at: ProfileContext, place: Place): CheckRecord | string {
+function controlRecord(control: unknown, at: ProfileContext, place: Place): RecordFields | string {
   if (!isObject(control)) return 'the control is not an object';
   const rawId = text(control.id);
   if (!rawId) return 'the control has no id';
@@ -81,30 +98,24 @@ function controlRecord(control: unknown, at: ProfileContext, place: Place): Chec
   const first = explained[0];
   let message = first ? clip(first.message ?? first.skip_message ?? first.exception ?? first.code_desc) : status === 'manual' ? 'the control has no test results (not reviewed)' : undefined;
   if (message && status === 'fail' && explained.length > 1) message = `${message} (and ${explained.length - 1} more failed test${explained.length > 2 ? 's' : ''})`;
-  const observedAt = results.reduce<string | undefined>((acc, r) => newest(acc, utcInstant(r.start_time)), undefined);
-  const resource = text(tags.resource) ?? text(idRest.join(' ')) ?? at.target;
-  const severity = severityFromImpact(control.impact);
-  const title = text(control.title) ?? clip(results[0]?.code_desc);
-  const tagList = tagsOf(tags);
+  const observedAt = results.reduce<string | undefined>((acc, r) => newest(acc, instant(r.start_time)), undefined);
   const viaName = at.format === 'hdf' ? 'HDF' : 'InSpec';
 
   return {
-    type: 'check',
     format: at.format,
     file: at.file,
     place,
     check,
-    ...(title ? { title } : {}),
+    title: text(control.title) ?? clip(results[0]?.code_desc),
     status,
-    ...(observedAt ? { observedAt } : {}),
-    ...(resource ? { resource } : {}),
-    ...(severity ? { severity } : {}),
-    ...(message ? { message } : {}),
+    observedAt,
+    resource: text(tags.resource) ?? text(idRest.join(' ')) ?? at.target,
+    severity: severityFromImpact(control.impact),
+    message,
     tool: at.tool,
-    ...(at.toolVersion ? { toolVersion: at.toolVersion } : {}),
+    toolVersion: at.toolVersion,
     category: 'compliance',
-    ...(tagList.length ? { tags: tagList } : {}),
-    rawControls: [],
+    tags: tagsOf(tags),
     controls: frameworkMappings(Object.entries(tags), (key) => `${viaName} tag ${key}`),
   };
 }
@@ -112,10 +123,12 @@ function controlRecord(control: unknown, at: ProfileContext, place: Place): Chec
 /** hdf-converters mark their output with this platform name; the profile then names the tool. */
 const CONVERTER_PLATFORM = 'Heimdall Tools';
 
+const isConverted = (document: unknown) => text(get(document, 'platform', 'name')) === CONVERTER_PLATFORM;
+
 function profileContext(file: string, format: Format, document: JsonObject, profile: JsonObject): ProfileContext {
   const platform = isObject(document.platform) ? document.platform : {};
   const profileName = text(profile.name);
-  const converted = text(platform.name) === CONVERTER_PLATFORM;
+  const converted = isConverted(document);
   const tool = converted ? (profileName?.toLowerCase() ?? 'hdf') : 'inspec';
   const targetId = text(platform.target_id);
   // A converter's target_id is often only the tool's name again, not what was scanned.
@@ -126,20 +139,28 @@ function profileContext(file: string, format: Format, document: JsonObject, prof
 
 async function parseDocument(source: Source, sink: ParseSink, format: Format): Promise<ParseResult> {
   const file = source.file.path;
-  const read = await readJson(source, sink, format === 'hdf' ? 'HDF' : 'InSpec');
-  if ('rejected' in read) return read.rejected;
-  const document = read.data;
-  if (!isObject(document) || !Array.isArray(document.profiles)) return schemaError(sink, file, '/profiles', 'expected an object with a "profiles" list');
   const out = new RecordEmitter(sink, file);
-  for (const [p, profile] of document.profiles.entries()) {
-    if (!isObject(profile) || !Array.isArray(profile.controls)) return schemaError(sink, file, `/profiles/${p}/controls`, 'expected each profile to have a "controls" list');
-    const at = profileContext(file, format, document, profile);
-    profile.controls.forEach((control, c) => {
-      const place = { pointer: `/profiles/${p}/controls/${c}` };
-      out.push(controlRecord(control, at, place), place, 'control');
-    });
-  }
-  return out.finish();
+  const profiles = new InOrder<ProfileContext>((p, document) => {
+    const profile = list(get(document, 'profiles'))[p];
+    return isObject(document) && isObject(profile) ? profileContext(file, format, document, profile) : undefined;
+  });
+  const read = await streamDocument(source, sink, {
+    isTarget: targets('profiles/*/controls'),
+    // InSpec writes its own version last: its reports are read in two passes (converted ones name
+    // their tool's version in the profile, before the controls).
+    ready: (_path, context) => isConverted(context()) || get(context(), 'version') !== undefined,
+    onElement: (control, path, document) => {
+      const at = profiles.at(path[1] as number, document());
+      const place = { pointer: pointerOf(path) };
+      if (at) out.push(controlRecord(control, at, place), place, 'control');
+    },
+    schema: (document) => {
+      if (!isObject(document) || !Array.isArray(document.profiles)) return { pointer: '/profiles', message: 'expected an object with a "profiles" list' };
+      const bad = document.profiles.findIndex((profile) => !isObject(profile) || !Array.isArray(profile.controls));
+      return bad === -1 ? undefined : { pointer: `/profiles/${bad}/controls`, message: 'expected each profile to have a "controls" list' };
+    },
+  });
+  return 'rejected' in read ? read.rejected : out.finish();
 }
 
 /** The JSON Lines export: one control per line, each carrying its own profile and platform. */

@@ -8,11 +8,10 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import type { CheckRecord, CheckStatus, FindingSeverity } from '../../model/types.js';
+import type { CheckStatus } from '../../model/types.js';
 import { diagnostic } from '../../diagnostics/codes.js';
 import { reject, type Parser } from '../parser.js';
-import { RecordEmitter, utcInstant } from './audit-common.js';
-import { clip, text } from './scanner-common.js';
+import { clip, instant, namedSeverity, RecordEmitter, text, type RecordFields } from './common.js';
 
 interface Suite {
   name?: string;
@@ -42,55 +41,46 @@ const countOf: Partial<Record<CheckStatus, CountKey>> = { fail: 'failures', erro
 const DETAIL_LIMIT = 2000;
 
 const trivyName = /^\[(CRITICAL|HIGH|MEDIUM|LOW|UNKNOWN)\]\s+(\S+)$/;
-const trivySeverity: Record<string, FindingSeverity> = { CRITICAL: 'critical', HIGH: 'high', MEDIUM: 'medium', LOW: 'low', UNKNOWN: 'info' };
 
 function count(value: string | undefined): number | undefined {
   return value !== undefined && /^\s*\d+\s*$/.test(value) ? Number(value) : undefined;
 }
 
-function caseRecord(file: string, c: Case, suites: Suite[], tool: string | undefined): CheckRecord {
+function caseRecord(file: string, c: Case, suites: Suite[], tool: string | undefined): RecordFields {
   const suite = suites.at(-1);
-  // The nearest enclosing suite that carries a timestamp dates the case.
-  const observedAt = suites.findLast((s) => s.observedAt)?.observedAt;
   const base = {
-    type: 'check' as const,
     format: 'junit',
     file,
     place: { line: c.line },
     status: c.status,
-    ...(observedAt ? { observedAt } : {}),
-    ...(tool ? { tool } : {}),
-    rawControls: [],
-    controls: [],
+    // The nearest enclosing suite that carries a timestamp dates the case.
+    observedAt: suites.findLast((s) => s.observedAt)?.observedAt,
+    tool,
   };
   const trivy = tool?.toLowerCase() === 'trivy' ? trivyName.exec(c.name ?? '') : null;
   if (trivy) {
     const id = trivy[2]!;
-    // Trivy puts the vulnerability's title in the message attribute and its description in the text.
-    const title = clip(c.detail?.attribute);
-    const message = clip(c.detail?.text);
-    // The same vulnerability is reported once per affected package: the package keeps them apart
-    // (target:package, as the Trivy JSON and SARIF readers write it).
-    const resource = [suite?.name, c.classname].filter(Boolean).join(':');
     return {
       ...base,
       check: id,
-      ...(title ? { title } : {}),
-      ...(resource ? { resource } : {}),
-      severity: trivySeverity[trivy[1]!]!,
-      ...(message ? { message } : {}),
+      // Trivy puts the vulnerability's title in the message attribute and its description in the text.
+      title: clip(c.detail?.attribute),
+      // The same vulnerability is reported once per affected package: the package keeps them apart
+      // (target:package, as the Trivy JSON and SARIF readers write it).
+      resource: [suite?.name, c.classname].filter(Boolean).join(':'),
+      severity: namedSeverity(trivy[1]),
+      message: clip(c.detail?.text),
       category: 'vulnerability',
       tags: [id.toUpperCase()],
-      ...(c.classname ? { location: c.classname } : {}),
+      location: c.classname,
     };
   }
-  const message = clip(c.detail?.attribute) ?? clip(c.detail?.text);
   return {
     ...base,
     check: [c.classname, c.name].filter(Boolean).join('.'),
-    ...(c.name ? { title: c.name } : {}),
-    ...(suite?.name ? { resource: suite.name } : {}),
-    ...(message ? { message } : {}),
+    title: c.name,
+    resource: suite?.name,
+    message: clip(c.detail?.attribute) ?? clip(c.detail?.text),
     category: 'test',
   };
 }
@@ -138,7 +128,7 @@ export const junitParser: Parser = {
           if (n !== undefined) claimed[key] = n;
         }
         const name = text(a.name);
-        const observedAt = utcInstant(a.timestamp);
+        const observedAt = instant(a.timestamp);
         suites.push({ ...(name ? { name } : {}), ...(observedAt ? { observedAt } : {}), line: tagLine, claimed, counted: { tests: 0, failures: 0, errors: 0, skipped: 0 } });
       } else if (tag.name === 'testcase') {
         const classname = text(a.classname);

@@ -1,20 +1,20 @@
 /**
  * kube-bench JSON (CIS Kubernetes Benchmark checks): `{ "Controls": [...], "Totals": {...} }`, or
  * the older top-level array of control sections. One record per `tests[].results[]` row.
- * kube-bench writes no timestamps, so its records are undated.
+ * kube-bench writes no timestamps, so its records are undated. The rows are streamed; a section's
+ * own fields precede its tests, and its totals, which follow them, are compared once it is read.
  */
-import type { CheckRecord, CheckStatus } from '../../model/types.js';
+import type { CheckStatus } from '../../model/types.js';
 import { diagnostic } from '../../diagnostics/codes.js';
 import type { Parser, ParseSink } from '../parser.js';
-import { RecordEmitter } from './audit-common.js';
-import { clip, isObject, readJson, schemaError, text, type JsonObject } from './scanner-common.js';
+import { clip, get, InOrder, isObject, list, pointerOf, RecordEmitter, startsJson, streamDocument, targets, text, type JsonObject, type RecordFields } from './common.js';
 
 /** WARN is kube-bench's "check this by hand" (manual tests, or audits it could not decide). */
 const statuses: Record<string, CheckStatus> = { PASS: 'pass', FAIL: 'fail', WARN: 'manual', INFO: 'manual' };
 const kinds = ['pass', 'fail', 'warn', 'info'] as const;
 type Tally = Record<(typeof kinds)[number], number>;
 
-function rowRecord(file: string, row: unknown, section: JsonObject, pointer: string): CheckRecord | string {
+function rowRecord(file: string, row: unknown, section: JsonObject, pointer: string): RecordFields | string {
   if (!isObject(row)) return 'the result row is not an object';
   const number = text(row.test_number);
   if (!number) return 'the result row has no test_number';
@@ -30,26 +30,23 @@ function rowRecord(file: string, row: unknown, section: JsonObject, pointer: str
     status === 'pass'
       ? undefined
       : clip(row.reason) ?? (expected ? clip(`expected ${expected}${actual ? `, found ${actual}` : ''}`) : undefined);
-  const title = text(row.test_desc);
   return {
-    type: 'check',
     format: 'kube-bench',
     file,
     place: { pointer },
     check: `kube-bench:${number}`,
-    ...(title ? { title } : {}),
+    title: text(row.test_desc),
     status,
-    ...(resource ? { resource } : {}),
-    ...(message ? { message } : {}),
+    resource,
+    message,
     tool: 'kube-bench',
     category: 'misconfiguration',
-    ...(version ? { tags: [`CIS-Kubernetes-${version}`] } : {}),
-    rawControls: [],
-    controls: [],
+    tags: version ? [`CIS-Kubernetes-${version}`] : [],
   };
 }
 
-function tallyFrom(object: JsonObject, prefix: string): Partial<Tally> | undefined {
+function tallyFrom(object: unknown, prefix: string): Partial<Tally> | undefined {
+  if (!isObject(object)) return undefined;
   const out: Partial<Tally> = {};
   for (const k of kinds) if (typeof object[`${prefix}${k}`] === 'number') out[k] = object[`${prefix}${k}`] as number;
   return Object.keys(out).length ? out : undefined;
@@ -62,8 +59,18 @@ function tallyText(t: Partial<Tally>): string {
     .join(', ');
 }
 
+/** A control section, with the result rows read in it and, once it is read whole, its totals. */
+interface Section {
+  /** What the file holds of the section before its first row: what rows need of it. */
+  json: JsonObject;
+  pointer: string;
+  name: string;
+  rows: Tally;
+  totals?: Partial<Tally> | undefined;
+}
+
 /** The first totals block (the file's, else a section's) that does not match the rows present. */
-function totalsMismatch(totals: Partial<Tally> | undefined, rows: Tally, sections: { totals?: Partial<Tally>; rows: Tally; pointer: string; name: string }[]) {
+function totalsMismatch(totals: Partial<Tally> | undefined, rows: Tally, sections: Section[]) {
   const differs = (claimed: Partial<Tally>, counted: Tally) => kinds.some((k) => claimed[k] !== undefined && claimed[k] !== counted[k]);
   if (totals && differs(totals, rows)) return { pointer: '/Totals', what: "the file's Totals", claimed: totals, counted: rows };
   for (const s of sections) if (s.totals && differs(s.totals, s.rows)) return { pointer: s.pointer, what: `section ${s.name}'s totals`, claimed: s.totals, counted: s.rows };
@@ -81,55 +88,66 @@ function reportTotals(sink: ParseSink, file: string, found: ReturnType<typeof to
   );
 }
 
+const noRows = (): Tally => ({ pass: 0, fail: 0, warn: 0, info: 0 });
+/** The sections: the wrapper's Controls, or the whole document in the older form. */
+const sectionsIn = (document: unknown) => (isObject(document) ? document.Controls : document);
+
 export const kubeBenchParser: Parser = {
   name: 'kube-bench',
   label: 'kube-bench JSON (CIS Kubernetes Benchmark)',
   detect(source) {
-    if (source.binary || !/^\uFEFF?\s*[[{]/.test(source.head)) return 0;
+    if (!startsJson(source, true)) return 0;
     const has = (key: string) => new RegExp(`"${key}"\\s*:`).test(source.head);
     // Sections carry node_type, rows test_number and test_desc; the wrapper has Controls and Totals.
     return (has('node_type') && has('test_number') && has('test_desc')) || (has('Controls') && has('Totals') && has('total_pass')) ? 0.95 : 0;
   },
   async parse(source, sink) {
     const file = source.file.path;
-    const read = await readJson(source, sink, 'kube-bench');
-    if ('rejected' in read) return read.rejected;
-    const data = read.data;
-    const wrapped = isObject(data);
-    const sections = wrapped ? data.Controls : data;
-    if (!Array.isArray(sections)) return schemaError(sink, file, wrapped ? '/Controls' : '', 'expected a "Controls" list of control sections, or a list of sections');
-    const base = wrapped ? '/Controls' : '';
-
-    const rows: Tally = { pass: 0, fail: 0, warn: 0, info: 0 };
-    const sectionTallies: Parameters<typeof totalsMismatch>[2] = [];
     const out = new RecordEmitter(sink, file);
-    for (const [s, section] of sections.entries()) {
-      const sectionPointer = `${base}/${s}`;
-      // Go writes an empty list as null.
-      const tests = isObject(section) ? (section.tests ?? []) : undefined;
-      if (!isObject(section) || !Array.isArray(tests)) return schemaError(sink, file, `${sectionPointer}/tests`, 'expected each control section to have a "tests" list');
-      const sectionRows: Tally = { pass: 0, fail: 0, warn: 0, info: 0 };
-      for (const [t, test] of tests.entries()) {
-        const testPointer = `${sectionPointer}/tests/${t}`;
-        const results = isObject(test) ? (test.results ?? []) : undefined;
-        if (!Array.isArray(results)) {
-          out.skip('test group skipped: it has no "results" list', { pointer: testPointer });
-          continue;
-        }
-        for (const [r, row] of results.entries()) {
-          const pointer = `${testPointer}/results/${r}`;
-          const record = rowRecord(file, row, section, pointer);
-          out.push(record, { pointer }, 'result');
-          if (typeof record === 'string') continue;
-          const kind = String((row as JsonObject).status).toLowerCase() as keyof Tally;
-          rows[kind]++;
-          sectionRows[kind]++;
-        }
-      }
-      const totals = tallyFrom(section, 'total_');
-      sectionTallies.push({ ...(totals ? { totals } : {}), rows: sectionRows, pointer: sectionPointer, name: text(section.id) ?? String(s) });
-    }
-    reportTotals(sink, file, totalsMismatch(wrapped && isObject(data.Totals) ? tallyFrom(data.Totals, 'total_') : undefined, rows, sectionTallies));
+    const rows = noRows();
+    const read: Section[] = [];
+    const sections = new InOrder<Section>(
+      (s, document) => {
+        const json = list(sectionsIn(document))[s];
+        return isObject(json) ? { json, pointer: `${isObject(document) ? '/Controls' : ''}/${s}`, name: text(json.id) ?? String(s), rows: noRows() } : undefined;
+      },
+      // Once the section is read whole: its test groups with no list of rows, and its totals.
+      (s, section, document) => {
+        const json = list(sectionsIn(document))[s];
+        if (!section || !isObject(json)) return;
+        list(json.tests).forEach((test, t) => {
+          if (!Array.isArray(isObject(test) ? (test.results ?? []) : undefined)) out.skip('test group skipped: it has no "results" list', { pointer: `${section.pointer}/tests/${t}` });
+        });
+        section.totals = tallyFrom(json, 'total_');
+        read.push(section);
+      },
+    );
+    const document = await streamDocument(source, sink, {
+      isTarget: targets('Controls/*/tests/*/results', '*/tests/*/results'),
+      onElement: (row, path, context) => {
+        const section = sections.at(path.at(-5) as number, context());
+        // No section: the JSON before this row is broken, which rejects the file at its end.
+        if (!section) return;
+        const pointer = pointerOf(path);
+        const record = rowRecord(file, row, section.json, pointer);
+        out.push(record, { pointer }, 'result');
+        if (typeof record === 'string') return;
+        const kind = String((row as JsonObject).status).toLowerCase() as keyof Tally;
+        rows[kind]++;
+        section.rows[kind]++;
+      },
+      schema: (data) => {
+        const wrapped = isObject(data);
+        const all = sectionsIn(data);
+        if (!Array.isArray(all)) return { pointer: wrapped ? '/Controls' : '', message: 'expected a "Controls" list of control sections, or a list of sections' };
+        // Go writes an empty list as null.
+        const bad = all.findIndex((section) => !isObject(section) || !Array.isArray(section.tests ?? []));
+        return bad === -1 ? undefined : { pointer: `${wrapped ? '/Controls' : ''}/${bad}/tests`, message: 'expected each control section to have a "tests" list' };
+      },
+    });
+    if ('rejected' in document) return document.rejected;
+    sections.finish(list(sectionsIn(document.data)).length, document.data);
+    reportTotals(sink, file, totalsMismatch(tallyFrom(get(document.data, 'Totals'), 'total_'), rows, read));
     return out.finish();
   },
 };

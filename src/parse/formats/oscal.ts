@@ -9,16 +9,12 @@
  * has yet concluded whether a control is met. Observations of a result that has findings but
  * that no finding cites are not records.
  */
-import type { CheckRecord, CheckStatus } from '../../model/types.js';
+import type { CheckStatus } from '../../model/types.js';
 import type { Parser } from '../parser.js';
-import { newest, nistTag, RecordEmitter, utcInstant } from './audit-common.js';
-import { clip, isObject, readJson, schemaError, text, type JsonObject } from './scanner-common.js';
+import { nistTag } from './audit-common.js';
+import { clip, instant, isObject, newest, objects, readJson, RecordEmitter, schemaError, startsJson, text, type JsonObject, type RecordFields } from './common.js';
 
 const states: Record<string, CheckStatus> = { satisfied: 'pass', 'not-satisfied': 'fail' };
-
-function list(value: unknown): JsonObject[] {
-  return Array.isArray(value) ? value.filter(isObject) : [];
-}
 
 function byUuid(items: JsonObject[]): Map<string, JsonObject> {
   return new Map(items.flatMap((i) => (typeof i.uuid === 'string' ? [[i.uuid, i] as const] : [])));
@@ -26,7 +22,7 @@ function byUuid(items: JsonObject[]): Map<string, JsonObject> {
 
 /** The objects a list of `{ "<key>": uuid }` references point to (unknown uuids are left out). */
 function lookUp(references: unknown, key: string, known: Map<string, JsonObject>): JsonObject[] {
-  return list(references).flatMap((r): JsonObject[] => {
+  return objects(references).flatMap((r): JsonObject[] => {
     const found = known.get(String(r[key]));
     return found ? [found] : [];
   });
@@ -37,7 +33,7 @@ function subjectNames(document: JsonObject, result: JsonObject): Map<string, str
   const names = new Map<string, string>();
   for (const defs of [document['local-definitions'], result['local-definitions']]) {
     if (!isObject(defs)) continue;
-    for (const item of [...list(defs.components), ...list(defs['inventory-items'])]) {
+    for (const item of [...objects(defs.components), ...objects(defs['inventory-items'])]) {
       const name = text(item.title) ?? text(item.description);
       if (typeof item.uuid === 'string' && name) names.set(item.uuid, name);
     }
@@ -46,7 +42,7 @@ function subjectNames(document: JsonObject, result: JsonObject): Map<string, str
 }
 
 function subjectsOf(observations: JsonObject[], names: Map<string, string>): string | undefined {
-  const subjects = observations.flatMap((o) => list(o.subjects));
+  const subjects = observations.flatMap((o) => objects(o.subjects));
   const labels = subjects.map((s) => {
     const uuid = text(s['subject-uuid']);
     // Subjects defined in the imported assessment plan are only known here by type and uuid.
@@ -58,7 +54,7 @@ function subjectsOf(observations: JsonObject[], names: Map<string, string>): str
 
 function reviewedControlTags(result: JsonObject): string[] {
   const reviewed = isObject(result['reviewed-controls']) ? result['reviewed-controls'] : {};
-  const ids = list(reviewed['control-selections']).flatMap((s) => list(s['include-controls']).map((c) => text(c['control-id'])));
+  const ids = objects(reviewed['control-selections']).flatMap((s) => objects(s['include-controls']).map((c) => text(c['control-id'])));
   return [...new Set(ids.flatMap((id) => (id ? [nistTag(id)] : [])).filter((t): t is string => t !== undefined))];
 }
 
@@ -66,14 +62,14 @@ interface ResultContext {
   file: string;
   names: Map<string, string>;
   /** When the result says the assessment ended (or began): the date of last resort. */
-  when?: string;
+  when: string | undefined;
 }
 
-function record(at: ResultContext, pointer: string, fields: Omit<CheckRecord, 'type' | 'format' | 'file' | 'place' | 'category' | 'rawControls' | 'controls'>): CheckRecord {
-  return { type: 'check', format: 'oscal-ar', file: at.file, place: { pointer }, ...fields, category: 'compliance', rawControls: [], controls: [] };
+function record(at: ResultContext, pointer: string, fields: Omit<RecordFields, 'format' | 'file' | 'place' | 'category'>): RecordFields {
+  return { format: 'oscal-ar', file: at.file, place: { pointer }, ...fields, category: 'compliance' };
 }
 
-function findingRecord(finding: JsonObject, at: ResultContext, observations: Map<string, JsonObject>, risks: Map<string, JsonObject>, pointer: string): CheckRecord | string {
+function findingRecord(finding: JsonObject, at: ResultContext, observations: Map<string, JsonObject>, risks: Map<string, JsonObject>, pointer: string): RecordFields | string {
   const target = isObject(finding.target) ? finding.target : undefined;
   const targetId = text(target?.['target-id']);
   if (!target || !targetId) return 'the finding has no target-id';
@@ -81,41 +77,35 @@ function findingRecord(finding: JsonObject, at: ResultContext, observations: Map
   const status = states[state ?? ''] ?? 'manual';
   const cited = lookUp(finding['related-observations'], 'observation-uuid', observations);
   const citedRisks = lookUp(finding['related-risks'], 'risk-uuid', risks);
-  const observedAt = cited.reduce<string | undefined>((acc, o) => newest(acc, utcInstant(o.collected)), undefined) ?? at.when;
-  const resource = subjectsOf(cited, at.names);
+  const observedAt = cited.reduce<string | undefined>((acc, o) => newest(acc, instant(o.collected)), undefined) ?? at.when;
   const summary = [
     ...citedRisks.map((r) => `Risk${text(r.status) ? ` (${text(r.status)})` : ''}: ${text(r.title) ?? text(r.uuid)}.`),
     ...cited.map((o) => `Observed: ${text(o.title) ?? text(o.uuid)}.`),
     state && !states[state] ? `Target state "${state}".` : undefined,
     text(finding.description),
   ];
-  const message = clip(summary.filter(Boolean).join(' '));
-  const title = text(finding.title);
   const tag = nistTag(targetId);
   return record(at, pointer, {
     check: targetId,
-    ...(title ? { title } : {}),
+    title: text(finding.title),
     status,
-    ...(observedAt ? { observedAt } : {}),
-    ...(resource ? { resource } : {}),
-    ...(message ? { message } : {}),
-    ...(tag ? { tags: [tag] } : {}),
+    observedAt,
+    resource: subjectsOf(cited, at.names),
+    message: clip(summary.filter(Boolean).join(' ')),
+    tags: tag ? [tag] : [],
   });
 }
 
-function observationRecord(observation: JsonObject, at: ResultContext, tags: string[], pointer: string): CheckRecord | string {
+function observationRecord(observation: JsonObject, at: ResultContext, tags: string[], pointer: string): RecordFields | string {
   const check = text(observation.title) ?? text(observation.uuid);
   if (!check) return 'the observation has neither title nor uuid';
-  const observedAt = utcInstant(observation.collected) ?? at.when;
-  const resource = subjectsOf([observation], at.names);
-  const message = clip(text(observation.remarks) ?? text(observation.description));
   return record(at, pointer, {
     check,
     status: 'manual',
-    ...(observedAt ? { observedAt } : {}),
-    ...(resource ? { resource } : {}),
-    ...(message ? { message } : {}),
-    ...(tags.length ? { tags } : {}),
+    observedAt: instant(observation.collected) ?? at.when,
+    resource: subjectsOf([observation], at.names),
+    message: clip(text(observation.remarks) ?? text(observation.description)),
+    tags,
   });
 }
 
@@ -123,12 +113,12 @@ export const oscalAssessmentResultsParser: Parser = {
   name: 'oscal-ar',
   label: 'OSCAL assessment results (JSON)',
   detect(source) {
-    if (source.binary || !/^\uFEFF?\s*\{/.test(source.head)) return 0;
+    if (!startsJson(source)) return 0;
     return /"assessment-results"\s*:\s*\{/.test(source.head) && /"(?:oscal-version|uuid)"\s*:/.test(source.head) ? 0.95 : 0;
   },
   async parse(source, sink) {
     const file = source.file.path;
-    const read = await readJson(source, sink, 'OSCAL');
+    const read = await readJson(source, sink);
     if ('rejected' in read) return read.rejected;
     const root = isObject(read.data) ? read.data['assessment-results'] : undefined;
     if (!isObject(root)) return schemaError(sink, file, '/assessment-results', 'expected an "assessment-results" object');
@@ -138,12 +128,11 @@ export const oscalAssessmentResultsParser: Parser = {
     for (const [i, result] of root.results.entries()) {
       const base = `/assessment-results/results/${i}`;
       if (!isObject(result)) return schemaError(sink, file, base, 'expected each result to be an object');
-      const when = utcInstant(result.end) ?? utcInstant(result.start);
-      const at: ResultContext = { file, names: subjectNames(root, result), ...(when ? { when } : {}) };
+      const at: ResultContext = { file, names: subjectNames(root, result), when: instant(result.end) ?? instant(result.start) };
       const findings = Array.isArray(result.findings) ? result.findings : [];
       if (findings.length) {
-        const observations = byUuid(list(result.observations));
-        const risks = byUuid(list(result.risks));
+        const observations = byUuid(objects(result.observations));
+        const risks = byUuid(objects(result.risks));
         findings.forEach((f, j) => {
           const pointer = `${base}/findings/${j}`;
           out.push(isObject(f) ? findingRecord(f, at, observations, risks, pointer) : 'the finding is not an object', { pointer }, 'finding');

@@ -1,77 +1,26 @@
-import type { CheckRecord, CheckStatus, ControlMapping, FindingSeverity, Place } from '../../model/types.js';
-import { diagnostic } from '../../diagnostics/codes.js';
+import type { CheckStatus, ControlMapping, Place } from '../../model/types.js';
 import { loadCatalog } from '../../catalog/catalog.js';
 import { toolMappings } from '../../map/tool-mappings.js';
-import { jsonErrorMessage, jsonErrorPlace } from '../json-position.js';
-import { reject, type ParseResult, type ParseSink, type Source } from '../parser.js';
+import type { ParseResult, ParseSink, Source } from '../parser.js';
+import { isObject, pointerOf, RecordEmitter, streamDocument, targets, text, textList, type JsonObject, type RecordFields } from './common.js';
 
 /**
- * Helpers shared by the readers of Prowler's outputs (JSON-OCSF, CSV, JSON v3) and of ASFF, which
- * Prowler also writes: status, severity, time and compliance fields in the forms these tools use.
+ * What the readers of Prowler's outputs (JSON-OCSF, CSV, JSON v3) and of ASFF, which Prowler also
+ * writes, share beyond common.ts: Prowler's statuses, resources and compliance fields.
  */
 
-export type CheckFields = Omit<CheckRecord, 'type' | 'rawControls' | 'controls'> & { controls?: ControlMapping[] };
-
-/** A check record without the empty fields a tool left blank. */
-export function checkRecord(fields: CheckFields): CheckRecord {
-  const record: CheckRecord = { type: 'check', format: fields.format, file: fields.file, check: fields.check, status: fields.status, rawControls: [], controls: [] };
-  for (const [key, value] of Object.entries(fields)) {
-    if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) continue;
-    (record as unknown as Record<string, unknown>)[key] = value;
-  }
-  return record;
-}
-
-/** Counts what a file yields; a file whose every finding is unusable is not this format after all. */
-export class FindingEmitter {
-  private valid = 0;
-  private invalid = 0;
-  constructor(
-    private readonly sink: ParseSink,
-    private readonly file: string,
-  ) {}
-
-  record(record: CheckRecord): void {
-    this.valid++;
-    this.sink.record(record);
-  }
-
-  skip(message: string, place: Place): void {
-    this.invalid++;
-    this.sink.diagnostic(diagnostic('format/record-skipped', message, { file: this.file, place }));
-  }
-
-  result(): ParseResult {
-    if (this.valid + this.invalid === 0) {
-      this.sink.diagnostic(diagnostic('format/no-findings', 'the scan reported no findings', { file: this.file }));
-      return {};
-    }
-    if (this.valid === 0) {
-      return reject(this.sink, diagnostic('format/schema', `none of the ${this.invalid} findings could be read`, { file: this.file }));
-    }
-    return this.invalid ? { invalidRecords: this.invalid } : {};
-  }
-}
-
-/** The whole file as JSON, or the rejection of its syntax error with the line and column. */
-export async function readJson(source: Source, sink: ParseSink): Promise<{ data: unknown } | { rejected: ParseResult }> {
-  const content = (await source.text()).replace(/^\uFEFF/, '');
-  try {
-    return { data: JSON.parse(content) };
-  } catch (error) {
-    const place = jsonErrorPlace(content, error);
-    return { rejected: reject(sink, diagnostic('format/syntax', `invalid JSON: ${jsonErrorMessage(error, content)}`, { file: source.file.path, place })) };
-  }
-}
-
-export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** A non-empty trimmed string, or undefined. */
-export function text(value: unknown): string | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value !== 'string') return undefined;
-  const trimmed = value.trim();
-  return trimmed || undefined;
+/** A JSON array of findings (Prowler's JSON-OCSF and JSON v3), streamed: each a record, or the reason it cannot be one. */
+export async function readFindingArray(source: Source, sink: ParseSink, what: string, toRecord: (finding: JsonObject, place: Place) => RecordFields | string): Promise<ParseResult> {
+  const out = new RecordEmitter(sink, source.file.path);
+  const read = await streamDocument(source, sink, {
+    isTarget: targets(''),
+    onElement: (finding, path) => {
+      const place = { pointer: pointerOf(path) };
+      out.push(isObject(finding) ? toRecord(finding, place) : 'the finding is not a JSON object', place);
+    },
+    schema: (data) => (Array.isArray(data) ? undefined : { pointer: '', message: `expected a JSON array of ${what}` }),
+  });
+  return 'rejected' in read ? read.rejected : out.finish();
 }
 
 /**
@@ -99,21 +48,6 @@ export function prowlerStatus(raw: unknown): { status: CheckStatus; note?: strin
 /** A finding Prowler muted while keeping the status its check reported (Prowler 4+). */
 export const mutedNote = (reported: string) => `muted in Prowler (the check reported ${reported.trim().toUpperCase()})`;
 
-const severities: Record<string, FindingSeverity> = {
-  critical: 'critical',
-  high: 'high',
-  medium: 'medium',
-  low: 'low',
-  informational: 'info',
-  info: 'info',
-};
-
-/** Prowler (any case) and ASFF severity labels. */
-export function severityOf(raw: unknown): FindingSeverity | undefined {
-  const key = text(raw)?.toLowerCase();
-  return key ? severities[key] : undefined;
-}
-
 /** The message of a finding that does not count as reported: why, then what the tool said. */
 export const explained = (why: string | undefined, detail: string | undefined): string | undefined => (why ? (detail ? `${why}: ${detail}` : why) : detail);
 
@@ -124,30 +58,6 @@ const isPlaceholder = (value: string) => /^<[^<>]*>$/.test(value);
 export function versionOf(raw: unknown): string | undefined {
   const version = text(raw);
   return version && !isPlaceholder(version) ? version : undefined;
-}
-
-/**
- * An ISO instant from epoch seconds or milliseconds (OCSF `time` is specified in milliseconds, Prowler
- * writes seconds) or a date-time string. Prowler writes its CSV/JSON times without a zone, in the local
- * time of the machine that ran it; with nothing better to go on they are read as UTC.
- */
-export function instantOf(raw: unknown): string | undefined {
-  let value: number | string | undefined;
-  if (typeof raw === 'number') value = raw;
-  else if (typeof raw === 'string' && raw.trim()) value = raw.trim();
-  if (value === undefined) return undefined;
-  if (typeof value === 'string' && /^\d+(?:\.\d+)?$/.test(value)) value = Number(value);
-  let date: Date;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value) || value <= 0) return undefined;
-    date = new Date(value > 1e11 ? value : value * 1000);
-  } else {
-    const iso = value.replace(/^(\d{4}-\d{2}-\d{2}) (\d)/, '$1T$2');
-    if (!/^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/i.test(iso)) return undefined;
-    const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(iso) ? iso : /T/.test(iso) ? `${iso}Z` : `${iso}T00:00:00Z`;
-    date = new Date(zoned);
-  }
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
 /**
@@ -172,7 +82,7 @@ export interface ComplianceEntry {
 export function complianceFromObject(value: unknown): ComplianceEntry[] {
   if (!isObject(value)) return [];
   return Object.entries(value).flatMap(([framework, ids]) => {
-    const list = (Array.isArray(ids) ? ids : [ids]).map(text).filter((id): id is string => id !== undefined);
+    const list = textList(ids);
     return list.length ? [{ framework: framework.trim(), ids: list }] : [];
   });
 }

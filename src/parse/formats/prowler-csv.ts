@@ -1,22 +1,8 @@
 import { parse } from 'csv-parse';
-import type { CheckRecord } from '../../model/types.js';
 import { diagnostic } from '../../diagnostics/codes.js';
 import { reject, type Parser } from '../parser.js';
-import {
-  checkRecord,
-  complianceControls,
-  complianceFromText,
-  complianceTags,
-  explained,
-  FindingEmitter,
-  instantOf,
-  mutedNote,
-  prowlerStatus,
-  resourceOf,
-  severityOf,
-  text,
-  versionOf,
-} from './prowler-common.js';
+import { instant, namedSeverity, RecordEmitter, text, type RecordFields } from './common.js';
+import { complianceControls, complianceFromText, complianceTags, explained, mutedNote, prowlerStatus, resourceOf, versionOf } from './prowler-common.js';
 
 const FORMAT = 'prowler-csv';
 
@@ -43,60 +29,60 @@ function layoutOf(head: string): Layout | undefined {
   return undefined;
 }
 
-type RowResult = CheckRecord | { skip: string };
+type RowResult = RecordFields | string;
 
 function modernRecord(row: Row, file: string, line: number): RowResult {
   const check = text(row.check_id);
-  if (!check) return { skip: 'the row has no CHECK_ID' };
+  if (!check) return 'the row has no CHECK_ID';
   const reported = prowlerStatus(row.status);
-  if (!reported) return { skip: `unknown STATUS ${JSON.stringify(row.status ?? '')}` };
+  if (!reported) return `unknown STATUS ${JSON.stringify(row.status ?? '')}`;
   // Prowler 4+ keeps the status of a finding its mutelist matched and says MUTED=True.
   const muted = reported.status !== 'skip' && /^true$/i.test(row.muted ?? '');
   const compliance = complianceFromText(row.compliance);
-  return checkRecord({
+  return {
     format: FORMAT,
     file,
     place: { line },
     check: `prowler:${check}`,
     title: text(row.check_title),
     status: muted ? 'skip' : reported.status,
-    observedAt: instantOf(row.timestamp) ?? instantOf(row.assessment_start_time),
+    observedAt: instant(row.timestamp) ?? instant(row.assessment_start_time),
     resource: resourceOf(text(row.resource_uid) ?? text(row.resource_arn) ?? text(row.resource_id) ?? text(row.resource_name), text(row.region) ?? row.location),
-    severity: severityOf(row.severity),
+    severity: namedSeverity(row.severity),
     message: explained(muted ? mutedNote(row.status ?? '') : reported.note, text(row.status_extended)),
     tool: 'prowler',
     toolVersion: versionOf(row.prowler_version),
     category: 'compliance',
     tags: complianceTags(compliance),
     controls: complianceControls(compliance, 'Prowler compliance'),
-  });
+  };
 }
 
 function legacyRecord(row: Row, file: string, line: number): RowResult {
   // TITLE_TEXT reads "[check11] Avoid the use of the root account (Scored)"; TITLE_ID is the CIS number.
   const titled = /^\[([\w.-]+)\]\s*(.*)$/.exec(row.title_text?.trim() ?? '');
   const check = titled?.[1] ?? text(row.title_id);
-  if (!check) return { skip: 'the row has no TITLE_TEXT or TITLE_ID' };
+  if (!check) return 'the row has no TITLE_TEXT or TITLE_ID';
   // Prowler 2 printed WARNING both for allowlisted resources and for results it could not settle.
   const status = /^warning$/i.test(row.check_result?.trim() ?? '') ? 'manual' : prowlerStatus(row.check_result)?.status;
-  if (!status) return { skip: `unknown CHECK_RESULT ${JSON.stringify(row.check_result ?? '')}` };
+  if (!status) return `unknown CHECK_RESULT ${JSON.stringify(row.check_result ?? '')}`;
   const cis = /^level/i.test(row.item_level ?? '') && text(row.title_id);
-  return checkRecord({
+  return {
     format: FORMAT,
     file,
     place: { line },
     check: `prowler:${check}`,
     title: titled?.[2] || text(row.title_text),
     status,
-    observedAt: instantOf(row.prowler_start_time),
+    observedAt: instant(row.prowler_start_time),
     // Prowler 2 named the resource only in later versions; before that, the account is all there is.
     resource: resourceOf(text(row.check_resource_id) ?? text(row.resource_id) ?? text(row.account_num), row.region),
-    severity: severityOf(row.check_severity),
+    severity: namedSeverity(row.check_severity),
     message: text(row.check_result_extended),
     tool: 'prowler',
     category: 'compliance',
     tags: cis ? [`CIS ${cis}`] : [],
-  });
+  };
 }
 
 export const prowlerCsvParser: Parser = {
@@ -113,7 +99,7 @@ export const prowlerCsvParser: Parser = {
       return reject(sink, diagnostic('format/schema', 'the header row names no Prowler columns (CHECK_ID, STATUS, SEVERITY)', { file, place: { line: 1 } }));
     }
     const toRecord = layout.legacy ? legacyRecord : modernRecord;
-    const out = new FindingEmitter(sink, file);
+    const out = new RecordEmitter(sink, file);
     const rows = source.stream().pipe(
       parse({
         bom: true,
@@ -136,9 +122,7 @@ export const prowlerCsvParser: Parser = {
           short = info.lines;
           continue;
         }
-        const result = toRecord(record, file, info.lines);
-        if ('skip' in result) out.skip(result.skip, { line: info.lines });
-        else out.record(result);
+        out.push(toRecord(record, file, info.lines), { line: info.lines });
       }
     } catch (error) {
       const e = error as { message: string; lines?: number };
@@ -147,6 +131,6 @@ export const prowlerCsvParser: Parser = {
     if (short !== undefined) {
       return reject(sink, diagnostic('format/syntax', 'the CSV ends in the middle of a row (truncated file?)', { file, place: { line: short } }));
     }
-    return out.result();
+    return out.finish();
   },
 };

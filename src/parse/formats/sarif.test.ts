@@ -13,14 +13,16 @@ const countBy = (records: CheckRecord[], key: 'status' | 'severity' | 'category'
   records.reduce<Record<string, number>>((n, r) => ({ ...n, [String(r[key])]: (n[String(r[key])] ?? 0) + 1 }), {});
 const score = (content: string) => sarifParser.detect({ head: content.slice(0, 65536), binary: false, file: { path: 'x' } } as Source);
 
+// The run's other members (invocations…) come before its results, as producers write them: results are
+// streamed, and what follows them in the file is not known when they are read.
 const log = (results: unknown[], extra: Record<string, unknown> = {}) =>
   JSON.stringify({
     version: '2.1.0',
     runs: [
       {
         tool: { driver: { name: 'Example', version: '1.0', rules: [{ id: 'R1', shortDescription: { text: 'Rule one' }, defaultConfiguration: { level: 'error' } }] } },
-        results,
         ...extra,
+        results,
       },
     ],
   });
@@ -134,6 +136,45 @@ describe('SARIF 2.1.0', () => {
     const [record] = checks(parsed.records);
     expect(record).toMatchObject({ category: 'secret', message: 'GitHub Personal Access Token', location: 'src/a.ts:7' });
     expect(JSON.stringify(parsed.records)).not.toContain('ghp_realSecretValue');
+  });
+
+  it('reads a run whose tool and invocations follow its results in a second pass, with all they say', async () => {
+    const content = JSON.stringify({
+      version: '2.1.0',
+      runs: [
+        {
+          results: [{ ruleId: 'R1', message: { text: 'late' }, ...located }],
+          invocations: [{ executionSuccessful: true, endTimeUtc: '2026-03-01T10:05:00Z' }],
+          tool: { driver: { name: 'Late', rules: [{ id: 'R1', shortDescription: { text: 'Rule one' }, defaultConfiguration: { level: 'error' } }] } },
+        },
+      ],
+    });
+    const parsed = await parse('late-tool.sarif', content);
+    expect(parsed).toMatchObject({ format: 'sarif', accepted: true, diagnostics: [] });
+    expect(checks(parsed.records)).toMatchObject([{ check: 'R1', tool: 'Late', title: 'Rule one', severity: 'high', observedAt: '2026-03-01T10:05:00.000Z' }]);
+  });
+
+  it('leaves undated the results written before the invocations of a run whose tool precedes them', async () => {
+    // The results are read as they come, from the tool before them: the run's time, after them, is not known yet.
+    const content = JSON.stringify({
+      version: '2.1.0',
+      runs: [
+        {
+          tool: { driver: { name: 'Example', rules: [{ id: 'R1' }] } },
+          results: [{ ruleId: 'R1', message: { text: 'early' }, ...located }],
+          invocations: [{ executionSuccessful: false, endTimeUtc: '2026-03-01T10:05:00Z' }],
+        },
+      ],
+    });
+    const parsed = await parse('late-invocations.sarif', content);
+    expect(parsed).toMatchObject({ format: 'sarif', accepted: true });
+    // The failed run is still reported, after the results, with its time.
+    expect(checks(parsed.records)).toMatchObject([
+      { check: 'R1', status: 'fail' },
+      { check: 'Example:run-failed', status: 'error', observedAt: '2026-03-01T10:05:00.000Z' },
+    ]);
+    expect(checks(parsed.records)[0]?.observedAt).toBeUndefined();
+    expect(parsed.diagnostics).toMatchObject([{ code: 'format/undated', message: '1 of 2 results record no observation time and cannot show a control operates now' }]);
   });
 
   it('reports a run that did not complete as an error', async () => {

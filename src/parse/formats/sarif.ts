@@ -1,24 +1,34 @@
 import type { CheckCategory, CheckStatus, FindingSeverity } from '../../model/types.js';
+import type { JsonPath } from '../json-stream.js';
 import type { Parser } from '../parser.js';
 import {
   advisoryIn,
   classifiers,
   clip,
   cvssSeverity,
-  FindingEmitter,
+  get,
+  InOrder,
   instant,
   isObject,
+  list,
   namedSeverity,
-  readJson,
-  schemaError,
+  pointerOf,
+  RecordEmitter,
   startsJson,
+  streamDocument,
+  targets,
   text,
   type JsonObject,
-} from './scanner-common.js';
+} from './common.js';
 
 /**
  * SARIF 2.1.0 (OASIS Static Analysis Results Interchange Format), as written by CodeQL, Semgrep,
  * Trivy, Checkov, tfsec, KICS, Gitleaks and many others: one record per result.
+ *
+ * Results are streamed, each read with what its run says before it: the tool, its rules and the
+ * artifacts, and the invocations that date the run. A run whose tool follows its results (Semgrep) is
+ * read in a second pass with the whole log; results written before the invocations of a run whose tool
+ * precedes them are undated, since the run's time is not known yet when they are read.
  */
 
 const LEVEL_SEVERITY: Record<string, FindingSeverity> = { error: 'high', warning: 'medium', note: 'low', none: 'info' };
@@ -39,14 +49,6 @@ const SECRET_DRIVER = /gitleaks|trufflehog|detect-secrets|ggshield|secretlint|\b
 // Rule ids of IaC checks: Checkov CKV_*/CKV2_*, Trivy/tfsec AVD-* and AWS-0089 forms, KICS is UUID-named (caught by driver).
 const IAC_RULE = /^(?:CKV2?_|AVD-|(?:AWS|AZU|GCP|GIT|DS|KSV|KCV)-?\d{3,4}$)/i;
 
-const get = (value: unknown, ...keys: string[]): unknown => {
-  let current = value;
-  for (const key of keys) current = isObject(current) ? current[key] : undefined;
-  return current;
-};
-
-const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-
 export const sarifParser: Parser = {
   name: 'sarif',
   label: 'SARIF 2.1.0 (CodeQL, Semgrep, Trivy, Checkov…)',
@@ -57,93 +59,127 @@ export const sarifParser: Parser = {
   },
   async parse(source, sink) {
     const file = source.file.path;
-    const read = await readJson(source, sink, 'SARIF');
+    const out = new RecordEmitter(sink, file);
+    const runs = new InOrder<Run>(
+      (i, log) => openRun(runIn(log, i), i, file, out),
+      (i, run, log) => {
+        // A run whose invocations follow its results: its failure is only known now.
+        if (run && !run.invocationRead) reportFailure(run, list(get(runIn(log, i), 'invocations'))[0], out);
+      },
+    );
+    const read = await streamDocument(source, sink, {
+      isTarget: isResults,
+      // A producer that writes the tool (and its rules) after the results (Semgrep) is read in two passes.
+      ready: (path, context) => isObject(get(runIn(context(), path[1] as number), 'tool', 'driver')),
+      onElement: (result, path, log) => {
+        const run = runs.at(path[1] as number, log());
+        if (run) readResult(result, run, path, out);
+      },
+      schema: schemaProblem,
+    });
     if ('rejected' in read) return read.rejected;
-    const log = read.data;
-    if (!isObject(log)) return schemaError(sink, file, '', 'a SARIF log is a JSON object with a "runs" array');
-    if (!Array.isArray(log.runs)) return schemaError(sink, file, '/runs', 'a SARIF log needs "runs", an array of tool runs');
-    // Check the structure of every run before sending any record, so a rejection is not half-read.
-    for (const [i, run] of log.runs.entries()) {
-      if (!isObject(run) || !isObject(get(run, 'tool', 'driver'))) {
-        return schemaError(sink, file, `/runs/${i}/tool/driver`, 'each run must describe its tool in tool.driver');
-      }
-      if (run.results !== undefined && run.results !== null && !Array.isArray(run.results)) {
-        return schemaError(sink, file, `/runs/${i}/results`, 'results must be an array');
-      }
-    }
-
-    const out = new FindingEmitter(sink, file);
-    for (const [i, run] of (log.runs as JsonObject[]).entries()) readRun(run, i, file, out);
+    runs.finish(list(get(read.data, 'runs')).length, read.data);
     return out.finish();
   },
 };
 
-function readRun(run: JsonObject, runIndex: number, file: string, out: FindingEmitter): void {
-  const driver = get(run, 'tool', 'driver') as JsonObject;
-  const tool = text(driver.name);
-  const toolVersion = text(driver.semanticVersion) ?? text(driver.version);
+const isResults = targets('runs/*/results');
+const runIn = (log: unknown, i: number) => list(get(log, 'runs'))[i];
+
+/** Checked on the whole log (results empty) before a second pass. */
+function schemaProblem(log: unknown): { pointer: string; message: string } | undefined {
+  if (!isObject(log)) return { pointer: '', message: 'a SARIF log is a JSON object with a "runs" array' };
+  if (!Array.isArray(log.runs)) return { pointer: '/runs', message: 'a SARIF log needs "runs", an array of tool runs' };
+  for (const [i, run] of log.runs.entries()) {
+    if (!isObject(run) || !isObject(get(run, 'tool', 'driver'))) return { pointer: `/runs/${i}/tool/driver`, message: 'each run must describe its tool in tool.driver' };
+    if (run.results !== undefined && run.results !== null && !Array.isArray(run.results)) return { pointer: `/runs/${i}/results`, message: 'results must be an array' };
+  }
+  return undefined;
+}
+
+/** What the results of one run share: its tool, time and rules. */
+interface Run {
+  run: JsonObject;
+  index: number;
+  file: string;
+  tool: string | undefined;
+  toolVersion: string | undefined;
+  observedAt: string | undefined;
+  /** The run's invocations were read when it was opened (they usually precede its results). */
+  invocationRead: boolean;
+  rules: RuleIndex;
+}
+
+/** A run, from what the file holds before its first result (or from the whole log). */
+function openRun(run: unknown, index: number, file: string, out: RecordEmitter): Run | undefined {
+  const driver = get(run, 'tool', 'driver');
+  if (!isObject(run) || !isObject(driver)) return undefined;
   const invocation = list(run.invocations)[0];
-  const observedAt = instant(get(invocation, 'endTimeUtc')) ?? instant(get(invocation, 'startTimeUtc'));
-  const rules = new RuleIndex(run);
+  const opened: Run = {
+    run,
+    index,
+    file,
+    tool: text(driver.name),
+    toolVersion: text(driver.semanticVersion) ?? text(driver.version),
+    observedAt: timeOf(invocation),
+    invocationRead: run.invocations !== undefined,
+    rules: new RuleIndex(run),
+  };
+  reportFailure(opened, invocation, out);
+  return opened;
+}
 
-  // A run that did not complete has no trustworthy results list: say so as an error record.
-  if (get(invocation, 'executionSuccessful') === false) {
-    const reason = list(get(invocation, 'toolExecutionNotifications')).find((n) => get(n, 'level') === 'error');
-    out.record({
-      format: 'sarif',
-      file,
-      place: { pointer: `/runs/${runIndex}/invocations/0` },
-      check: `${tool ?? 'sarif'}:run-failed`,
-      status: 'error',
-      observedAt,
-      resource: tool,
-      message: clip(get(reason, 'message', 'text')) ?? 'the tool reports that its run did not complete',
-      tool,
-      toolVersion,
-    });
-  }
+const timeOf = (invocation: unknown) => instant(get(invocation, 'endTimeUtc')) ?? instant(get(invocation, 'startTimeUtc'));
 
-  for (const [j, result] of list(run.results).entries()) {
-    const place = { pointer: `/runs/${runIndex}/results/${j}` };
-    if (!isObject(result)) {
-      out.skip('the result is not a JSON object', place);
-      continue;
-    }
-    const rule = rules.of(result);
-    const check = text(result.ruleId) ?? text(get(result, 'rule', 'id')) ?? text(rule?.id);
-    if (!check) {
-      out.skip('the result names no rule (ruleId)', place);
-      continue;
-    }
-    const status = statusOf(result);
-    if (!status) {
-      out.skip(`the result kind "${String(result.kind)}" is not a SARIF kind`, place);
-      continue;
-    }
-    const ruleTags = list(get(rule, 'properties', 'tags'));
-    const category = categoryOf(check, tool ?? '', ruleTags);
-    const title = text(get(rule, 'shortDescription', 'text')) ?? (text(rule?.name) !== check ? text(rule?.name) : undefined);
-    const where = locationOf(result, run, category);
-    const advisory = advisoryIn(check);
-    out.record({
-      format: 'sarif',
-      file,
-      place,
-      check,
-      title,
-      status,
-      observedAt,
-      resource: where.resource,
-      location: where.location,
-      severity: severityOf(result, rule),
-      // A secret scanner's message may quote the secret (Trivy puts the match there): keep the title only.
-      message: category === 'secret' ? title : clip(messageOf(result, rule)),
-      tool,
-      toolVersion,
-      category,
-      tags: classifiers([...(advisory ? [advisory] : []), ...ruleTags, ...list(get(result, 'properties', 'tags')), ...cweRelationships(rule)]),
-    });
-  }
+/** A run that did not complete has no trustworthy results list: say so as an error record. */
+function reportFailure(run: Run, invocation: unknown, out: RecordEmitter): void {
+  if (get(invocation, 'executionSuccessful') !== false) return;
+  const reason = list(get(invocation, 'toolExecutionNotifications')).find((n) => get(n, 'level') === 'error');
+  out.record({
+    format: 'sarif',
+    file: run.file,
+    place: { pointer: `/runs/${run.index}/invocations/0` },
+    check: `${run.tool ?? 'sarif'}:run-failed`,
+    status: 'error',
+    observedAt: timeOf(invocation),
+    resource: run.tool,
+    message: clip(get(reason, 'message', 'text')) ?? 'the tool reports that its run did not complete',
+    tool: run.tool,
+    toolVersion: run.toolVersion,
+  });
+}
+
+function readResult(result: unknown, { run, file, tool, toolVersion, observedAt, rules }: Run, path: JsonPath, out: RecordEmitter): void {
+  const place = { pointer: pointerOf(path) };
+  if (!isObject(result)) return out.skip('the result is not a JSON object', place);
+  const rule = rules.of(result);
+  const check = text(result.ruleId) ?? text(get(result, 'rule', 'id')) ?? text(rule?.id);
+  if (!check) return out.skip('the result names no rule (ruleId)', place);
+  const status = statusOf(result);
+  if (!status) return out.skip(`the result kind "${String(result.kind)}" is not a SARIF kind`, place);
+  const ruleTags = list(get(rule, 'properties', 'tags'));
+  const category = categoryOf(check, tool ?? '', ruleTags);
+  const title = text(get(rule, 'shortDescription', 'text')) ?? (text(rule?.name) !== check ? text(rule?.name) : undefined);
+  const where = locationOf(result, run, category);
+  const advisory = advisoryIn(check);
+  out.record({
+    format: 'sarif',
+    file,
+    place,
+    check,
+    title,
+    status,
+    observedAt,
+    resource: where.resource,
+    location: where.location,
+    severity: severityOf(result, rule),
+    // A secret scanner's message may quote the secret (Trivy puts the match there): keep the title only.
+    message: category === 'secret' ? title : clip(messageOf(result, rule)),
+    tool,
+    toolVersion,
+    category,
+    tags: classifiers([...(advisory ? [advisory] : []), ...ruleTags, ...list(get(result, 'properties', 'tags')), ...cweRelationships(rule)]),
+  });
 }
 
 /** Rules of the driver and its extensions, found by index (as the spec prefers) or by id. */

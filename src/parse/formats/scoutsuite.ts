@@ -4,12 +4,10 @@
  * fail when it flagged items, pass when it checked items and flagged none, skip when the account
  * had nothing for it to check.
  */
-import type { CheckRecord, CheckStatus, FindingSeverity } from '../../model/types.js';
-import { diagnostic } from '../../diagnostics/codes.js';
-import { jsonErrorMessage, jsonErrorPlace } from '../json-position.js';
-import { reject, type Parser, type ParseResult, type ParseSink, type Source } from '../parser.js';
-import { frameworkMappings, RecordEmitter, textList, utcInstant } from './audit-common.js';
-import { clip, isObject, schemaError, text, type JsonObject } from './scanner-common.js';
+import type { CheckStatus, FindingSeverity } from '../../model/types.js';
+import type { Parser } from '../parser.js';
+import { frameworkMappings } from './audit-common.js';
+import { clip, instant, isObject, pointerOf, readJson, RecordEmitter, schemaError, text, textList, type JsonObject, type RecordFields } from './common.js';
 
 /** The assignment in front of the JSON (and a closing semicolon some versions add). */
 const assignment = /^\s*(?:(?:var|let|const)\s+)?scoutsuite_results\s*=/;
@@ -18,27 +16,16 @@ const SHOWN_ITEMS = 3;
 
 interface RunContext {
   file: string;
-  resource?: string;
-  observedAt?: string;
-  toolVersion?: string;
+  resource: string | undefined;
+  observedAt: string | undefined;
+  toolVersion: string | undefined;
 }
 
 /**
  * The JSON after the assignment. The assignment is blanked out rather than cut, so the line and
  * column of a syntax error are those of the file.
  */
-async function readResults(source: Source, sink: ParseSink): Promise<{ data: unknown } | { rejected: ParseResult }> {
-  const body = (await source.text()).replace(/^\uFEFF/, '').replace(new RegExp(`${assignment.source}|;\\s*$`, 'g'), (m) => m.replace(/[^\n]/g, ' '));
-  try {
-    return { data: JSON.parse(body) as unknown };
-  } catch (error) {
-    const message = `the ScoutSuite results are not valid JSON: ${jsonErrorMessage(error, body)}`;
-    return { rejected: reject(sink, diagnostic('format/syntax', message, { file: source.file.path, place: jsonErrorPlace(body, error) })) };
-  }
-}
-
-/** JSON pointer segment escaping (RFC 6901): rule keys are free text. */
-const pointerPart = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+const blankAssignment = (content: string) => content.replace(new RegExp(`${assignment.source}|;\\s*$`, 'g'), (m) => m.replace(/[^\n]/g, ' '));
 
 function statusOf(checked: number, flagged: number): CheckStatus {
   if (flagged > 0) return 'fail';
@@ -64,32 +51,28 @@ function complianceEntries(compliance: unknown): { tags: string[]; byName: [stri
   return { tags: [...new Set(tags)], byName: entries.map((c) => [text(c.name) ?? '', c.reference]) };
 }
 
-function ruleRecord(service: string, key: string, rule: unknown, at: RunContext, pointer: string): CheckRecord | string {
+function ruleRecord(service: string, key: string, rule: unknown, at: RunContext, pointer: string): RecordFields | string {
   if (!isObject(rule)) return 'the rule is not an object';
   const checked = rule.checked_items ?? 0;
   const flagged = rule.flagged_items ?? 0;
   if (typeof checked !== 'number' || typeof flagged !== 'number') return 'checked_items and flagged_items must be numbers';
   const status = statusOf(checked, flagged);
-  const severity = levels[String(rule.level)];
-  const title = text(rule.description);
   const { tags, byName } = complianceEntries(rule.compliance);
   return {
-    type: 'check',
     format: 'scoutsuite',
     file: at.file,
     place: { pointer },
     check: `scoutsuite:${service}.${key}`,
-    ...(title ? { title } : {}),
+    title: text(rule.description),
     status,
-    ...(at.observedAt ? { observedAt: at.observedAt } : {}),
-    ...(at.resource ? { resource: at.resource } : {}),
-    ...(severity ? { severity } : {}),
+    observedAt: at.observedAt,
+    resource: at.resource,
+    severity: levels[String(rule.level)],
     message: messageOf(status, checked, flagged, textList(rule.items)),
     tool: 'scoutsuite',
-    ...(at.toolVersion ? { toolVersion: at.toolVersion } : {}),
+    toolVersion: at.toolVersion,
     category: 'misconfiguration',
-    ...(tags.length ? { tags } : {}),
-    rawControls: [],
+    tags,
     controls: frameworkMappings(byName, (name) => `ScoutSuite compliance ${name}`),
   };
 }
@@ -102,24 +85,22 @@ export const scoutsuiteParser: Parser = {
   },
   async parse(source, sink) {
     const file = source.file.path;
-    const read = await readResults(source, sink);
+    const read = await readJson(source, sink, blankAssignment);
     if ('rejected' in read) return read.rejected;
     const data = read.data;
     if (!isObject(data) || !isObject(data.services)) return schemaError(sink, file, '/services', 'expected an object with a "services" map');
     const lastRun: JsonObject = isObject(data.last_run) ? data.last_run : {};
     const resource = text(data.account_id) ?? text(data.project_id) ?? text(data.subscription_id) ?? text(data.organization_id);
-    const observedAt = utcInstant(lastRun.time);
-    const toolVersion = text(lastRun.version);
-    const at: RunContext = { file, ...(resource ? { resource } : {}), ...(observedAt ? { observedAt } : {}), ...(toolVersion ? { toolVersion } : {}) };
+    const at: RunContext = { file, resource, observedAt: instant(lastRun.time), toolVersion: text(lastRun.version) };
 
     const out = new RecordEmitter(sink, file);
     for (const [service, body] of Object.entries(data.services)) {
       const findings = isObject(body) ? body.findings : undefined;
       if (findings === undefined) continue;
-      const servicePointer = `/services/${pointerPart(service)}/findings`;
+      const servicePointer = pointerOf(['services', service, 'findings']);
       if (!isObject(findings)) return schemaError(sink, file, servicePointer, `expected the findings of service "${service}" to be a map of rules`);
       for (const [key, rule] of Object.entries(findings)) {
-        const pointer = `${servicePointer}/${pointerPart(key)}`;
+        const pointer = pointerOf(['services', service, 'findings', key]);
         out.push(ruleRecord(service, key, rule, at, pointer), { pointer }, 'rule');
       }
     }

@@ -1,24 +1,29 @@
 import type { CheckStatus, Place } from '../../model/types.js';
 import type { Parser } from '../parser.js';
-import { classifiers, clip, FindingEmitter, instant, isObject, namedSeverity, readJson, schemaError, startsJson, text, type JsonObject } from './scanner-common.js';
+import { classifiers, clip, get, InOrder, instant, isObject, list, namedSeverity, pointerOf, RecordEmitter, startsJson, streamDocument, targets, text } from './common.js';
 
 /**
  * Trivy's JSON report (SchemaVersion 2): per target, package vulnerabilities, IaC
  * misconfigurations and secrets. Passed misconfiguration checks appear only when Trivy ran with
  * --include-non-failures; otherwise Trivy only counts them in MisconfSummary.
+ * The lists are streamed; a target's name and the report's time and version precede them.
  */
 
 const MISCONF_STATUS: Record<string, CheckStatus> = { FAIL: 'fail', PASS: 'pass', EXCEPTION: 'skip' };
 
-interface Scan {
+type Kind = 'vulnerability' | 'misconfiguration' | 'secret';
+const KINDS: Record<string, Kind> = { Vulnerabilities: 'vulnerability', Misconfigurations: 'misconfiguration', Secrets: 'secret' };
+
+/** One entry of Results: a scanned target, and what its findings share. */
+interface Target {
+  name: string;
   file: string;
-  out: FindingEmitter;
-  tool: 'trivy';
+  out: RecordEmitter;
   toolVersion: string | undefined;
   observedAt: string | undefined;
+  /** Passed misconfigurations listed, to tell them from those Trivy only counted. */
+  listedPasses: number;
 }
-
-type Kind = 'vulnerability' | 'misconfiguration' | 'secret';
 
 export const trivyParser: Parser = {
   name: 'trivy',
@@ -29,57 +34,56 @@ export const trivyParser: Parser = {
   },
   async parse(source, sink) {
     const file = source.file.path;
-    const read = await readJson(source, sink, 'Trivy');
-    if ('rejected' in read) return read.rejected;
-    const report = read.data;
-    if (!isObject(report)) return schemaError(sink, file, '', 'a Trivy report is a JSON object with a "Results" array');
-    // Trivy leaves Results out when it found nothing.
-    const results = report.Results ?? [];
-    if (!Array.isArray(results)) return schemaError(sink, file, '/Results', 'Results must be an array of scan targets');
-
-    const scan: Scan = {
-      file,
-      out: new FindingEmitter(sink, file),
-      tool: 'trivy',
-      toolVersion: text((report.Trivy as JsonObject | undefined)?.Version),
-      observedAt: instant(report.CreatedAt),
-    };
+    const out = new RecordEmitter(sink, file);
     let passesOnlyCounted = 0;
-    for (const [i, result] of results.entries()) {
-      const at = `/Results/${i}`;
-      const target = isObject(result) ? text(result.Target) : undefined;
-      if (!isObject(result) || !target) {
-        scan.out.skip('the scan target has no Target name', { pointer: at });
-        continue;
-      }
-      for (const kind of ['vulnerability', 'misconfiguration', 'secret'] as const) {
-        const key = kind === 'vulnerability' ? 'Vulnerabilities' : kind === 'misconfiguration' ? 'Misconfigurations' : 'Secrets';
-        const items = result[key];
-        if (items === undefined || items === null) continue;
-        if (!Array.isArray(items)) {
-          scan.out.skip(`${key} is not a list`, { pointer: `${at}/${key}` });
-          continue;
+    const results = new InOrder<Target>(
+      (i, report) => {
+        const name = text(get(list(get(report, 'Results'))[i], 'Target'));
+        if (name) return { name, file, out, toolVersion: text(get(report, 'Trivy', 'Version')), observedAt: instant(get(report, 'CreatedAt')), listedPasses: 0 };
+        out.skip('the scan target has no Target name', { pointer: `/Results/${i}` });
+        return undefined;
+      },
+      // What follows a target's lists: lists that are not lists, suppressed findings, the count of passes.
+      (i, target, report) => {
+        const result = list(get(report, 'Results'))[i];
+        if (!target || !isObject(result)) return;
+        for (const key of Object.keys(KINDS)) {
+          if (result[key] !== undefined && result[key] !== null && !Array.isArray(result[key])) out.skip(`${key} is not a list`, { pointer: `/Results/${i}/${key}` });
         }
-        items.forEach((item, j) => emit(scan, kind, target, item, undefined, { pointer: `${at}/${key}/${j}` }));
-      }
-      // Findings suppressed by .trivyignore or VEX, kept with --show-suppressed.
-      const modified = result.ExperimentalModifiedFindings;
-      if (Array.isArray(modified)) {
-        modified.forEach((m, j) => {
-          const place = { pointer: `${at}/ExperimentalModifiedFindings/${j}` };
+        // Findings suppressed by .trivyignore or VEX, kept with --show-suppressed.
+        list(result.ExperimentalModifiedFindings).forEach((m, j) => {
+          const place = { pointer: `/Results/${i}/ExperimentalModifiedFindings/${j}` };
           const type = isObject(m) ? text(m.Type) : undefined;
           if (!isObject(m) || (type !== 'vulnerability' && type !== 'misconfiguration' && type !== 'secret')) {
-            scan.out.skip('the suppressed finding has no known Type', place);
-            return;
+            return out.skip('the suppressed finding has no known Type', place);
           }
-          emit(scan, type, target, m.Finding, text(m.Statement) ?? `suppressed (${text(m.Status) ?? 'ignored'})`, place);
+          emit(target, type, m.Finding, text(m.Statement) ?? `suppressed (${text(m.Status) ?? 'ignored'})`, place);
         });
-      }
-      const listedPasses = Array.isArray(result.Misconfigurations) ? result.Misconfigurations.filter((m) => isObject(m) && m.Status === 'PASS').length : 0;
-      const successes = (result.MisconfSummary as JsonObject | undefined)?.Successes;
-      if (typeof successes === 'number' && successes > listedPasses) passesOnlyCounted += successes - listedPasses;
-    }
-    return scan.out.finish(
+        const successes = get(result, 'MisconfSummary', 'Successes');
+        if (typeof successes === 'number' && successes > target.listedPasses) passesOnlyCounted += successes - target.listedPasses;
+      },
+    );
+    const read = await streamDocument(source, sink, {
+      isTarget: targets('Results/*/Vulnerabilities', 'Results/*/Misconfigurations', 'Results/*/Secrets'),
+      // Trivy names the target first; a report that does not is read again once its whole is known.
+      ready: (path, context) => text(get(list(get(context(), 'Results'))[path[1] as number], 'Target')) !== undefined,
+      onElement: (item, path, report) => {
+        const target = results.at(path[1] as number, report());
+        if (!target) return;
+        const kind = KINDS[path[2] as string]!;
+        if (kind === 'misconfiguration' && isObject(item) && item.Status === 'PASS') target.listedPasses++;
+        emit(target, kind, item, undefined, { pointer: pointerOf(path) });
+      },
+      schema: (report) => {
+        if (!isObject(report)) return { pointer: '', message: 'a Trivy report is a JSON object with a "Results" array' };
+        // Trivy leaves Results out when it found nothing.
+        if (report.Results !== undefined && report.Results !== null && !Array.isArray(report.Results)) return { pointer: '/Results', message: 'Results must be an array of scan targets' };
+        return undefined;
+      },
+    });
+    if ('rejected' in read) return read.rejected;
+    results.finish(list(get(read.data, 'Results')).length, read.data);
+    return out.finish(
       passesOnlyCounted
         ? `Trivy counted ${passesOnlyCounted} passed checks without listing them; run it with --include-non-failures so that passes count as evidence`
         : undefined,
@@ -88,20 +92,20 @@ export const trivyParser: Parser = {
 };
 
 /** One finding; `suppressed` is why it was set aside (its status becomes skip), if it was. */
-function emit(scan: Scan, kind: Kind, target: string, item: unknown, suppressed: string | undefined, place: Place): void {
+function emit({ name: target, file, out, toolVersion, observedAt }: Target, kind: Kind, item: unknown, suppressed: string | undefined, place: Place): void {
   if (!isObject(item)) {
-    scan.out.skip(`the ${kind} is not a JSON object`, place);
+    out.skip(`the ${kind} is not a JSON object`, place);
     return;
   }
-  const base = { format: 'trivy', file: scan.file, place, tool: scan.tool, toolVersion: scan.toolVersion, observedAt: scan.observedAt, category: kind };
+  const base = { format: 'trivy', file, place, tool: 'trivy', toolVersion, observedAt, category: kind };
   const skipped = suppressed !== undefined;
   if (kind === 'vulnerability') {
     const id = text(item.VulnerabilityID);
-    if (!id) return scan.out.skip('the vulnerability has no VulnerabilityID', place);
+    if (!id) return out.skip('the vulnerability has no VulnerabilityID', place);
     const pkg = text(item.PkgName);
     const version = text(item.InstalledVersion);
     const fixed = text(item.FixedVersion);
-    return scan.out.record({
+    return out.record({
       ...base,
       check: id,
       title: text(item.Title),
@@ -116,11 +120,11 @@ function emit(scan: Scan, kind: Kind, target: string, item: unknown, suppressed:
   const cause = isObject(item.CauseMetadata) ? item.CauseMetadata : {};
   if (kind === 'misconfiguration') {
     const id = text(item.ID) ?? text(item.AVDID);
-    if (!id) return scan.out.skip('the misconfiguration has no ID', place);
+    if (!id) return out.skip('the misconfiguration has no ID', place);
     const status = skipped ? 'skip' : MISCONF_STATUS[text(item.Status)?.toUpperCase() ?? ''];
-    if (!status) return scan.out.skip(`the misconfiguration status "${String(item.Status)}" is not FAIL, PASS or EXCEPTION`, place);
+    if (!status) return out.skip(`the misconfiguration status "${String(item.Status)}" is not FAIL, PASS or EXCEPTION`, place);
     const resource = text(cause.Resource);
-    return scan.out.record({
+    return out.record({
       ...base,
       check: id,
       title: text(item.Title),
@@ -133,9 +137,9 @@ function emit(scan: Scan, kind: Kind, target: string, item: unknown, suppressed:
     });
   }
   const rule = text(item.RuleID);
-  if (!rule) return scan.out.skip('the secret has no RuleID', place);
+  if (!rule) return out.skip('the secret has no RuleID', place);
   // Match and Code hold the secret itself: only the rule, file and line are kept.
-  return scan.out.record({
+  return out.record({
     ...base,
     check: rule,
     title: text(item.Title),
