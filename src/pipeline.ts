@@ -20,6 +20,7 @@ import type { Evaluation } from './model/evaluation.js';
 import type { Diagnostic, InputSummary, NoteRecord } from './model/types.js';
 import { buildManifest, type Manifest } from './output/manifest.js';
 import { lockOutput } from './output/lock.js';
+import { describeRedaction, redactRecord, redactText, type Redaction } from './redact/redact.js';
 import { writeAtomic, type WrittenFile } from './output/write.js';
 import { parseInto } from './parse/parse-file.js';
 import { renderMarkdownPdf } from './render/pdf/index.js';
@@ -32,6 +33,8 @@ export interface Analysis {
   config: ResolvedConfig;
   inputs: InputSummary[];
   notes: NoteRecord[];
+  /** Secrets cut out of the evidence: where and what kind, never the value. */
+  redactions: Redaction[];
   evaluation: Evaluation;
   diagnostics: Diagnostic[];
 }
@@ -56,15 +59,23 @@ export async function analyze(options: ConfigOptions): Promise<Analysis> {
   const mapRecord = createMapper(config.mappings, catalog);
   const observations = new ObservationIndex();
   const notes: NoteRecord[] = [];
+  const redactions: Redaction[] = [];
 
   const inputs = await mapLimit(collected, 4, async (c) => {
     // Staged per file: a file rejected halfway must not leave records behind.
     const staged = new ObservationIndex();
     const stagedNotes: NoteRecord[] = [];
+    const stagedRedactions: Redaction[] = [];
     const limiter = new DiagnosticLimiter(c.file.path);
     let seq = 0;
     const summary = await parseInto(c, {
-      record(raw) {
+      record(found) {
+        // Secrets are cut out first: nothing after this point, output or terminal, sees them.
+        const { record: raw, redactions: cut } = redactRecord(found, found.type === 'note' && found.bodyLine !== undefined ? { noteBodyLine: found.bodyLine } : {});
+        for (const r of cut) {
+          stagedRedactions.push(r);
+          limiter.add(diagnostic('evidence/secret-redacted', describeRedaction(r), { file: r.file, ...(r.line !== undefined ? { place: { line: r.line } } : {}) }));
+        }
         const { record, diagnostics } = mapRecord(raw);
         for (const d of diagnostics) limiter.add(d);
         if (isFutureDated(record, config.asOf)) {
@@ -77,17 +88,21 @@ export async function analyze(options: ConfigOptions): Promise<Analysis> {
         } else if (record.type === 'note') stagedNotes.push(record);
         else staged.add(record, seq++);
       },
-      diagnostic: (d) => limiter.add(d),
+      // Parsers may quote evidence in their messages: those are redacted too.
+      diagnostic: (d) => limiter.add({ ...d, message: redactText(d.message).text }),
     });
     if (summary.accepted) {
       observations.merge(staged);
       notes.push(...stagedNotes);
+      redactions.push(...stagedRedactions);
     }
     // Diagnostics about records of a rejected file would point at data that is not used.
     const diagnostics = summary.accepted ? limiter.all() : summary.diagnostics;
     return { ...summary, diagnostics };
   });
-  notes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const byFile = (a: { file: string }, b: { file: string }) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+  notes.sort(byFile);
+  redactions.sort((a, b) => byFile(a, b) || (a.line ?? 0) - (b.line ?? 0) || a.field.localeCompare(b.field) || a.kind.localeCompare(b.kind));
 
   const evaluation = evaluate({
     notes,
@@ -97,7 +112,7 @@ export async function analyze(options: ConfigOptions): Promise<Analysis> {
     freshness: config.freshness,
     exclusions: config.exclusions,
   });
-  return { config, inputs, notes, evaluation, diagnostics: inputs.flatMap((i) => i.diagnostics) };
+  return { config, inputs, notes, redactions, evaluation, diagnostics: inputs.flatMap((i) => i.diagnostics) };
 }
 
 export const packFileName = (frameworkId: string) => `${frameworkId}-certification-pack.pdf`;
@@ -140,7 +155,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const catalog = loadCatalog();
   const render = await loadTemplates(config.templatesDir);
   const creationDate = new Date(`${config.asOf}T00:00:00Z`);
-  const manifestBase = { version, asOf: config.asOf, organization: config.organization, scope: config.scope, inputs, evaluation, diagnostics };
+  const manifestBase = { version, asOf: config.asOf, organization: config.organization, scope: config.scope, inputs, evaluation, diagnostics, redactions: analysis.redactions };
   // Each PDF carries the manifest, less its outputs list (which cannot include the file holding it).
   const attachment = {
     name: 'manifest.json',
@@ -162,7 +177,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   // Render everything before writing anything: a template error must not leave a half-updated --out.
   const rendered: { path: string; content: Buffer }[] = [];
   for (const framework of catalog.frameworks) {
-    const view = packViewModel({ framework, evaluation, inputs, notes, diagnostics, config, catalog, version });
+    const view = packViewModel({ framework, evaluation, inputs, notes, redactions: analysis.redactions, diagnostics, config, catalog, version });
     const markdown = await render('certification-pack.md.hbs', view);
     const subject = `Evidence-based evaluation of ${framework.name} controls as of ${config.asOf}`;
     rendered.push({ path: packFileName(framework.id), content: await pdf(markdown, `${framework.name} certification pack`, subject, framework.id) });

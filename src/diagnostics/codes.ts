@@ -12,6 +12,7 @@ export const codes = {
   'config/unreadable': 'error',
   'control/unknown': 'error',
   'evidence/future-dated': 'warning',
+  'evidence/secret-redacted': 'warning',
   'format/ambiguous': 'warning',
   'format/counts-mismatch': 'warning',
   'format/no-findings': 'info',

@@ -100,6 +100,8 @@ export interface NoteRecord extends RecordBase {
   /** YYYY-MM-DD */
   date: string;
   body: string;
+  /** The file line where the (trimmed) body starts, to place findings inside it. */
+  bodyLine?: number;
   /** Policy only: how often the activity must happen, in days. */
   cadenceDays?: number;
   /** Exception only: YYYY-MM-DD after which the accepted risk lapses. */

@@ -1,6 +1,7 @@
 import type { Evaluation } from '../model/evaluation.js';
 import type { Diagnostic, InputSummary } from '../model/types.js';
 import type { WrittenFile } from './write.js';
+import type { Redaction } from '../redact/redact.js';
 
 export interface ManifestOptions {
   version: string;
@@ -11,6 +12,7 @@ export interface ManifestOptions {
   evaluation: Evaluation;
   diagnostics: Diagnostic[];
   outputs: WrittenFile[];
+  redactions: Redaction[];
 }
 
 /** The machine-readable record of a build: every input, every control's status and why, every output. */
@@ -47,6 +49,8 @@ export function buildManifest(o: ManifestOptions) {
       failingBySeverity: o.evaluation.findings.failingBySeverity,
     },
     outputs: o.outputs.map((f) => ({ path: f.path, sha256: f.sha256, bytes: f.bytes })),
+    // Secrets found in the evidence and cut from every output: where, and what kind, so they can be rotated.
+    redactions: o.redactions.map((r) => ({ file: r.file, line: r.line ?? null, field: r.field, kind: r.kind })),
     diagnostics: o.diagnostics.map((d) => ({
       file: d.file ?? null,
       code: d.code,

@@ -103,6 +103,7 @@ export const noteParser: Parser = {
       author: fm.author,
       date: fm.date,
       body: parts.body.trim(),
+      bodyLine: parts.bodyLine + (parts.body.slice(0, parts.body.length - parts.body.trimStart().length).match(/\n/g)?.length ?? 0),
       rawControls: fm.controls,
       controls: [],
       ...(fm.cadence !== undefined ? { cadenceDays: durationDays(fm.cadence) } : {}),

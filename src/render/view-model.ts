@@ -8,6 +8,7 @@ import { escapeViewModel, SafeMarkdownLines } from './markdown-escape.js';
 import { excerptLines, safeNoteLines } from './evidence-markdown.js';
 import { mappingLabel, statusLabel, statusMeaning } from './labels.js';
 import { defaultRules } from '../map/default-rules.js';
+import type { Redaction } from '../redact/redact.js';
 
 export const HASH_PREFIX = 12;
 const EXCERPT_CHARS = 600;
@@ -17,6 +18,7 @@ export interface PackContext {
   evaluation: Evaluation;
   inputs: InputSummary[];
   notes: NoteRecord[];
+  redactions: Redaction[];
   diagnostics: Diagnostic[];
   config: ResolvedConfig;
   catalog: Catalog;
@@ -152,6 +154,7 @@ export function packViewModel(ctx: PackContext) {
       sha256: i.file.sha256,
     })),
     rejected: rejected.map((i) => ({ path: i.file.path, reason: i.reason ?? '', sha256: i.file.sha256 ? i.file.sha256.slice(0, HASH_PREFIX) : 'not hashed' })),
+    redactions: ctx.redactions.map((r) => ({ file: r.file, line: r.line ?? '—', field: r.field, kind: r.kind })),
     diagnostics: ctx.diagnostics.map((d) => ({ where: formatPlace(d) || '(config)', severity: d.severity, code: d.code, message: d.message })),
     defaultRules: defaultRules.map((r) => ({
       id: r.id,
