@@ -1,38 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../catalog/catalog.js';
-import type { CheckRecord, ControlMapping, EvidenceRecord, NoteRecord } from '../model/types.js';
+import type { ControlMapping, EvidenceRecord } from '../model/types.js';
 import { evaluateRecords, isFutureDated } from './evaluate.js';
 import { ObservationIndex } from './observations.js';
+import { checkRecord, noteRecord } from '../../test/helpers/records.js';
 
 const catalog = loadCatalog();
 const asOf = '2026-11-23';
 const freshness = { checksDays: 30, notesDays: 365 };
 const to = (id = 'A.8.13', source: ControlMapping['source'] = 'explicit'): ControlMapping[] => [{ framework: 'iso27001-2022', id, source }];
 
-const check = (over: Partial<CheckRecord> = {}): CheckRecord => ({
-  type: 'check',
-  format: 'native-json',
-  file: 'checks/backup.json',
-  check: 'backup.restore-test',
-  status: 'pass',
-  observedAt: '2026-11-20T08:00:00.000Z',
-  rawControls: [],
-  controls: to(),
-  ...over,
-});
-const note = (over: Partial<NoteRecord> = {}): NoteRecord => ({
-  type: 'note',
-  format: 'note',
-  file: 'notes/n.md',
-  kind: 'practice',
-  title: 'Restore test',
-  author: 'Zoë Ødegård',
-  date: '2026-10-01',
-  body: 'Restored the ledger database into staging.',
-  rawControls: [],
-  controls: to(),
-  ...over,
-});
+const check = checkRecord;
+const note = noteRecord;
 
 function statusOf(records: EvidenceRecord[], options: { id?: string; exclusions?: Map<string, { justification: string }> } = {}) {
   const evaluation = evaluateRecords(records, { catalog, asOf, freshness, exclusions: options.exclusions ?? new Map() });

@@ -1,3 +1,4 @@
+import { checkRecord, iso, soc2 } from '../../test/helpers/records.js';
 import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import { unzipSync, zipSync } from 'fflate';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../catalog/catalog.js';
 import { evaluateRecords } from '../evaluate/evaluate.js';
-import type { CheckRecord, ControlMapping, EvidenceRecord, NoteRecord } from '../model/types.js';
+import type { CheckRecord, EvidenceRecord, NoteRecord } from '../model/types.js';
 import { answerQuestion, builtInQuestions } from './answer.js';
 import {
   answerForRow,
@@ -27,19 +28,7 @@ const asOf = '2026-11-23';
 const created = new Date(`${asOf}T00:00:00Z`);
 const dir = mkdtempSync(join(tmpdir(), 'legible-fill-'));
 
-const iso = (...ids: string[]): ControlMapping[] => ids.map((id) => ({ framework: 'iso27001-2022', id, source: 'explicit' }));
-const soc2 = (...ids: string[]): ControlMapping[] => ids.map((id) => ({ framework: 'soc2-2017', id, source: 'explicit' }));
-const check = (over: Partial<CheckRecord>): CheckRecord => ({
-  type: 'check',
-  format: 'native-json',
-  file: 'checks/backup.json',
-  check: 'backup.restore-test',
-  status: 'pass',
-  observedAt: '2026-11-20T08:00:00.000Z',
-  rawControls: [],
-  controls: [...iso('A.8.13'), ...soc2('A1.2')],
-  ...over,
-});
+const check = (over: Partial<CheckRecord>): CheckRecord => checkRecord({ controls: [...iso('A.8.13'), ...soc2('A1.2')], ...over });
 const note: NoteRecord = {
   type: 'note',
   format: 'note',

@@ -1,9 +1,10 @@
+import { checkRecord, iso, soc2 } from '../../../test/helpers/records.js';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
 import { loadCatalog } from '../../catalog/catalog.js';
 import { evaluateRecords } from '../../evaluate/evaluate.js';
-import type { CheckRecord, ControlMapping, EvidenceRecord, InputSummary, NoteRecord } from '../../model/types.js';
+import type { CheckRecord, EvidenceRecord, InputSummary, NoteRecord } from '../../model/types.js';
 import { answerQuestionnaire, builtInQuestions } from '../../questionnaire/answer.js';
 import { statusLabel } from '../labels.js';
 import { evidenceIndexSheets, questionnaireSheets, statementOfApplicabilitySheets } from './outputs.js';
@@ -14,20 +15,8 @@ const asOf = '2026-11-23';
 const freshness = { checksDays: 30, notesDays: 365 };
 const created = new Date(`${asOf}T00:00:00Z`);
 
-const iso = (...ids: string[]): ControlMapping[] => ids.map((id) => ({ framework: 'iso27001-2022', id, source: 'explicit' }));
-const soc2 = (...ids: string[]): ControlMapping[] => ids.map((id) => ({ framework: 'soc2-2017', id, source: 'explicit' }));
 
-const check = (over: Partial<CheckRecord>): CheckRecord => ({
-  type: 'check',
-  format: 'native-json',
-  file: 'checks/backup.json',
-  check: 'backup.restore-test',
-  status: 'pass',
-  observedAt: '2026-11-20T08:00:00.000Z',
-  rawControls: [],
-  controls: [...iso('A.8.13'), ...soc2('A1.2')],
-  ...over,
-});
+const check = (over: Partial<CheckRecord>): CheckRecord => checkRecord({ controls: [...iso('A.8.13'), ...soc2('A1.2')], ...over });
 const note = (over: Partial<NoteRecord>): NoteRecord => ({
   type: 'note',
   format: 'note',
