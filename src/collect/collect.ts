@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, realpath, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join, sep } from 'node:path';
 import fg from 'fast-glob';
 import type { Diagnostic, InputFile } from '../model/types.js';
 import { diagnostic } from '../diagnostics/codes.js';
+import { isInside } from '../util/paths.js';
 
 export interface CollectedFile {
   file: InputFile;
@@ -25,10 +26,6 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-const isInside = (folder: string, path: string): boolean => {
-  const rel = relative(folder, path);
-  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && rel !== '..');
-};
 
 /**
  * Walk the evidence folder: every file becomes an input, hashed, or a rejection with its reason.

@@ -1,6 +1,9 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
+import { isInside } from '../util/paths.js';
+
+export { isInside };
 import { z } from 'zod';
 
 /** The manifest a build writes, and the detached signature `legible sign` writes next to it. */
@@ -92,10 +95,6 @@ export function isPlainRelative(path: string): boolean {
 }
 
 /** `path` is `folder` or inside it (both absolute). */
-export function isInside(folder: string, path: string): boolean {
-  const rel = relative(folder, path);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
-}
 
 /** The absolute path of a manifest entry, or undefined when it would leave the folder (e.g. `a\..\..` on Windows). */
 export function entryPath(root: string, path: string): string | undefined {
