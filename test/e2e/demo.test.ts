@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -56,5 +56,26 @@ describe('the demo evidence folder', () => {
     expect(text).toContain('陈伟');
     expect(text).toContain('<script>alert(1)</script>');
     expect(pdfPlain(join(out, 'soc2-2017-certification-pack.pdf'))).toMatch(/CC6\.1 .*Status: Deficient/);
+  });
+});
+
+describe('the demo pack can be verified', () => {
+  it('verifies clean, and a one-byte change to an output or an evidence file fails verify, naming it', async () => {
+    const clean = await legible(['verify', '--out', out, '--evidence', 'evidence'], root);
+    expect(clean.code, clean.stdout).toBe(0);
+    for (const target of [join(out, 'board-report.pdf'), join(root, 'evidence', 'scans', 'checkout-api-authz-tests.xml')]) {
+      const original = readFileSync(target);
+      const changed = Buffer.from(original);
+      const middle = Math.floor(changed.length / 2);
+      changed[middle] = (changed[middle] ?? 0) ^ 0x01;
+      writeFileSync(target, changed);
+      try {
+        const r = await legible(['verify', '--out', out, '--evidence', 'evidence'], root);
+        expect(r.code).toBe(1);
+        expect(r.stdout).toMatch(/modified .*(board-report\.pdf|checkout-api-authz-tests\.xml)/);
+      } finally {
+        writeFileSync(target, original);
+      }
+    }
   });
 });
