@@ -17,9 +17,11 @@ describe('outputs are written atomically and one build at a time', () => {
     appendFileSync(join(dir, 'evidence', 'notes', 'restore-test.md'), '\nA third paragraph added later.\n');
     for (const delay of [200, 900, 1700, 2600]) {
       const child = spawn(process.execPath, [bin, 'build', '--as-of', '2026-11-23', '--quiet'], { cwd: dir, stdio: 'ignore' });
+      // Listen before killing: a fast build may have finished already.
+      const exited = new Promise((resolve) => child.once('exit', resolve));
       await new Promise((resolve) => setTimeout(resolve, delay));
       child.kill('SIGKILL');
-      await new Promise((resolve) => child.on('exit', resolve));
+      await exited;
       const now = hashes(join(dir, 'out'));
       expect(Object.keys(now).sort()).toEqual(Object.keys(before).sort());
       for (const [name, hash] of Object.entries(now)) {
@@ -48,7 +50,7 @@ describe('outputs are written atomically and one build at a time', () => {
   it('a lock left by a process that no longer runs is taken over', async () => {
     const dir = scratchCopy('e2e');
     const gone = spawn(process.execPath, ['-e', '0']);
-    await new Promise((resolve) => gone.on('exit', resolve));
+    await new Promise((resolve) => gone.once('exit', resolve));
     execFileSync('mkdir', ['-p', join(dir, 'out')]);
     writeFileSync(join(dir, 'out', '.legible.lock'), `${gone.pid}\n`);
     writeFileSync(join(dir, 'out', '.board-report.pdf.123.abcd.tmp'), 'half a file');
