@@ -161,10 +161,15 @@ export async function streamJson(chunks: AsyncIterable<Buffer | string>, options
       copied = index;
       resumed = { line, column: chunkOffset + index - lineStart + 1 };
     };
+    // The next newline at or after the scan position, found once: a search per string would scan to
+    // the next newline each time, the square of the chunk size on a file written on one line.
+    let nextNewline = text.indexOf('\n');
     const newlines = (from: number, to: number) => {
-      for (let p = text.indexOf('\n', from); p !== -1 && p < to; p = text.indexOf('\n', p + 1)) {
+      if (nextNewline < from && nextNewline !== -1) nextNewline = text.indexOf('\n', from);
+      while (nextNewline !== -1 && nextNewline < to) {
         line++;
-        lineStart = chunkOffset + p + 1;
+        lineStart = chunkOffset + nextNewline + 1;
+        nextNewline = text.indexOf('\n', nextNewline + 1);
       }
     };
     let i = 0;
