@@ -78,17 +78,17 @@ describe('evaluate: one status per control, with reasons', () => {
 
   it('keeps only the newest observation per check and resource, whatever order they arrive in', () => {
     const records = [
-      check({ resource: 'a', status: 'fail', observedAt: '2026-11-01T00:00:00Z' }),
-      check({ resource: 'a', status: 'pass', observedAt: '2026-11-02T00:00:00Z' }),
-      check({ resource: 'b', status: 'fail' }),
-      check({ resource: 'b', status: 'pass', file: 'checks/a-earlier-file.json' }),
+      check({ check: 'backup.a', resource: 'a', status: 'fail', observedAt: '2026-11-01T00:00:00Z' }),
+      check({ check: 'backup.a', resource: 'a', status: 'pass', observedAt: '2026-11-02T00:00:00Z' }),
+      check({ check: 'backup.b', resource: 'b', status: 'fail' }),
+      check({ check: 'backup.b', resource: 'b', status: 'pass', file: 'checks/a-earlier-file.json' }),
     ];
     for (const order of [records, [...records].reverse()]) {
       const index = new ObservationIndex();
       order.forEach((r) => index.add(r, 0));
-      expect([...index.values()].map((o) => [o.resource, o.status, o.earlier]).sort()).toEqual([
-        ['a', 'pass', 1],
-        ['b', 'fail', 1],
+      expect([...index.values()].map((o) => [o.check, o.status, o.earlier]).sort()).toEqual([
+        ['backup.a', 'pass', 1],
+        ['backup.b', 'fail', 1],
       ]);
     }
   });

@@ -2,7 +2,7 @@ import type { Catalog, CatalogControl } from '../catalog/catalog.js';
 import type { Exclusion } from '../config/load.js';
 import type { CheckLatest, ChecksSummary, Cited, ControlEvaluation, ControlStatus, Evaluation, FindingsSummary } from '../model/evaluation.js';
 import type { ControlMapping, EvidenceRecord, NoteRecord } from '../model/types.js';
-import { ageInDays, dayOf } from './dates.js';
+import { addDays, ageInDays, dayOf } from './dates.js';
 import { ObservationIndex, type Observation } from './observations.js';
 
 export interface EvaluateInput {
@@ -27,7 +27,7 @@ export const recordDate = (r: EvidenceRecord): string | undefined => (r.type ===
 /** Evidence dated after the as-of date did not exist then: it is set aside, not evaluated. */
 export function isFutureDated(record: EvidenceRecord, asOf: string): boolean {
   const date = recordDate(record);
-  return date !== undefined && ageInDays(asOf, date) < 0;
+  return date !== undefined && dayOf(date) > asOf;
 }
 
 function isFreshDate(date: string | undefined, windowDays: number, asOf: string): boolean {
@@ -37,18 +37,22 @@ function isFreshDate(date: string | undefined, windowDays: number, asOf: string)
 }
 
 const severityRank = { critical: 0, high: 1, medium: 2, low: 3, info: 4 } as const;
+type Ranked = Pick<CheckLatest, 'severity' | 'check' | 'resource'>;
 /** Worst first: by severity, then check and resource, so examples are the same on every run. */
-const worstFirst = (a: CheckLatest, b: CheckLatest) =>
+const worstFirst = (a: Ranked, b: Ranked) =>
   (severityRank[a.severity ?? 'info'] ?? 5) - (severityRank[b.severity ?? 'info'] ?? 5) ||
   a.check.localeCompare(b.check) ||
   (a.resource ?? '').localeCompare(b.resource ?? '');
 
-/** Insert into a list kept sorted and at most `limit` long. */
-function keepWorst(list: CheckLatest[], item: CheckLatest, limit = EXAMPLES): void {
+/**
+ * Insert into a list kept sorted and at most `limit` long. The example is built only when it is kept:
+ * most observations of a large estate never are.
+ */
+function keepWorst(list: CheckLatest[], item: Ranked, build: () => CheckLatest, limit = EXAMPLES): void {
   if (list.length >= limit && worstFirst(item, list[list.length - 1]!) >= 0) return;
   let at = list.length;
   while (at > 0 && worstFirst(item, list[at - 1]!) < 0) at--;
-  list.splice(at, 0, item);
+  list.splice(at, 0, build());
   if (list.length > limit) list.pop();
 }
 
@@ -61,7 +65,7 @@ interface ChecksAccumulator {
   undatedRan: number;
   crosswalkOnly: boolean;
   /** File → distinct mappings (by source and rule) of its observations onto this control. */
-  files: Map<string, { mappings: Map<string, ControlMapping>; newest?: string }>;
+  files: Map<string, { mappings: Map<string, ControlMapping>; sets: Set<ControlMapping[]>; newest?: string }>;
 }
 
 interface Gathered {
@@ -117,33 +121,48 @@ function gatherByControl(input: EvaluateInput): { byControl: Map<string, Gathere
       list.push({ record: note, mappings, fresh });
     }
   }
+  // Control sets are shared between observations (the mapper interns them): group each set once.
+  const groupsOf = new Map<ControlMapping[], { acc: ChecksAccumulator; mappings: ControlMapping[]; crosswalkOnly: boolean }[]>();
+  const groups = (controls: ControlMapping[]) => {
+    let found = groupsOf.get(controls);
+    if (!found) {
+      found = [...mappingsByControl(controls)].map(([key, mappings]) => ({ acc: gathered(key).checks, mappings, crosswalkOnly: mappings.every((m) => m.source === 'crosswalk') }));
+      groupsOf.set(controls, found);
+    }
+    return found;
+  };
+  const freshFrom = addDays(input.asOf, -input.freshness.checksDays);
   for (const o of input.observations) {
-    const fresh = isFreshDate(o.observedAt, input.freshness.checksDays, input.asOf);
+    const day = o.observedAt ? dayOf(o.observedAt) : undefined;
+    const fresh = day !== undefined && day >= freshFrom && day <= input.asOf;
     findings.total++;
     findings.counts[o.status]++;
     if (o.status === 'fail') {
       findings.failingBySeverity[o.severity ?? 'unrated']++;
-      keepWorst(findings.worstFailing, toLatest(o, fresh, o.controls));
+      keepWorst(findings.worstFailing, o, () => toLatest(o, fresh, o.controls));
     }
-    for (const [key, mappings] of mappingsByControl(o.controls)) {
-      const acc = gathered(key).checks;
-      const latest = toLatest(o, fresh, mappings);
+    for (const { acc, mappings, crosswalkOnly } of groups(o.controls)) {
       const summary = acc.summary;
       summary.counts[o.status]++;
       summary.total++;
       let fromFile = acc.files.get(o.file);
-      if (!fromFile) acc.files.set(o.file, (fromFile = { mappings: new Map() }));
-      for (const m of mappings) fromFile.mappings.set(`${m.source}\u0000${m.via ?? ''}`, m);
+      if (!fromFile) {
+        acc.files.set(o.file, (fromFile = { mappings: new Map(), sets: new Set() }));
+      }
+      if (!fromFile.sets.has(mappings)) {
+        fromFile.sets.add(mappings);
+        for (const m of mappings) fromFile.mappings.set(`${m.source}\u0000${m.via ?? ''}`, m);
+      }
       if (o.observedAt && (!fromFile.newest || o.observedAt > fromFile.newest)) fromFile.newest = o.observedAt;
-      if (mappings.every((m) => m.source === 'crosswalk')) acc.crosswalkOnly = true;
-      if (o.status === 'fail') keepWorst(summary.failing, latest);
-      else if (o.status !== 'pass') keepWorst(summary.inconclusive, latest);
+      if (crosswalkOnly) acc.crosswalkOnly = true;
+      if (o.status === 'fail') keepWorst(summary.failing, o, () => toLatest(o, fresh, mappings));
+      else if (o.status !== 'pass') keepWorst(summary.inconclusive, o, () => toLatest(o, fresh, mappings));
       else {
         acc.passing.set(o.check, (acc.passing.get(o.check) ?? 0) + 1);
         if (fresh) acc.freshPasses++;
       }
       if (o.status === 'pass' || o.status === 'fail') {
-        if (o.observedAt) acc.ranDays.add(dayOf(o.observedAt));
+        if (day) acc.ranDays.add(day);
         else acc.undatedRan++;
       }
     }

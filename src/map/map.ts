@@ -1,4 +1,4 @@
-import type { ControlMapping, ControlRef, Diagnostic, EvidenceRecord } from '../model/types.js';
+import type { CheckRecord, ControlMapping, ControlRef, Diagnostic, EvidenceRecord } from '../model/types.js';
 import { diagnostic } from '../diagnostics/codes.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { resolveControlId } from '../catalog/resolve.js';
@@ -18,14 +18,14 @@ function add(list: ControlMapping[], mapping: ControlMapping): void {
  * keeps where it came from.
  */
 export function createMapper(rules: MappingRule[], catalog: Catalog) {
-  return function mapRecord<R extends EvidenceRecord>(record: R): { record: R; diagnostics: Diagnostic[] } {
-    const diagnostics: Diagnostic[] = [];
+  const resolve = (record: EvidenceRecord): { controls: ControlMapping[]; unknown: string[] } => {
+    const unknown: string[] = [];
     const controls: ControlMapping[] = [];
     for (const mapping of record.controls) add(controls, mapping);
     for (const raw of record.rawControls) {
       const r = resolveControlId(raw, catalog);
       if (r.ok) for (const ref of r.refs) add(controls, { ...ref, source: 'explicit', ...(r.note ? { via: r.note } : {}) });
-      else diagnostics.push(diagnostic('control/unknown', r.message, { file: record.file, ...(record.place ? { place: record.place } : {}) }));
+      else unknown.push(r.message);
     }
     if (record.type === 'check') {
       const matching = rules.filter((rule) => (!rule.format || formatMatches(rule.format, record.format)) && rule.matches(record.check));
@@ -48,8 +48,31 @@ export function createMapper(rules: MappingRule[], catalog: Catalog) {
         add(controls, { ...counterpart, source: 'crosswalk', via: `crosswalk from ${direct.id}` });
       }
     }
-    return { record: { ...record, controls }, diagnostics };
+    return { controls, unknown };
   };
+  // A scanner's findings share a handful of shapes: the mapping is worked out once per shape, and the
+  // findings of one shape share its (read-only) list of controls.
+  const known = new Map<string, { controls: ControlMapping[]; unknown: string[] }>();
+  return function mapRecord<R extends EvidenceRecord>(record: R): { record: R; diagnostics: Diagnostic[] } {
+    let resolved: { controls: ControlMapping[]; unknown: string[] };
+    if (record.type === 'check') {
+      const shape = shapeOf(record);
+      resolved = known.get(shape) ?? resolve(record);
+      if (known.size >= SHAPES) known.clear();
+      known.set(shape, resolved);
+    } else resolved = resolve(record);
+    const diagnostics = resolved.unknown.map((message) => diagnostic('control/unknown', message, { file: record.file, ...(record.place ? { place: record.place } : {}) }));
+    return { record: { ...record, controls: resolved.controls }, diagnostics };
+  };
+}
+
+/** How many finding shapes the mapper remembers before it starts over (memory stays bounded). */
+const SHAPES = 50_000;
+
+/** Everything the mapping of a check result depends on. */
+function shapeOf(record: CheckRecord): string {
+  const given = record.controls.map((m) => `${m.framework}\u0001${m.id}\u0001${m.source}\u0001${m.via ?? ''}`).join('\u0002');
+  return `${record.format}\u0000${record.check}\u0000${record.category ?? ''}\u0000${(record.tags ?? []).join('\u0001')}\u0000${record.rawControls.join('\u0001')}\u0000${given}`;
 }
 
 /** Map a list of records at once (tests, small inputs). */

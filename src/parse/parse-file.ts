@@ -1,33 +1,39 @@
 import { open, readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import type { Diagnostic, EvidenceRecord, InputSummary } from '../model/types.js';
 import { diagnostic } from '../diagnostics/codes.js';
+import { DiagnosticLimiter } from '../diagnostics/limit.js';
 import type { CollectedFile } from '../collect/collect.js';
-import { createReadStream, linesOf, type Parser, type ParseSink, type Source } from './parser.js';
+import { countParsed, countRecord, linesOf, parseStream, type Parser, type ParseSink, type Source } from './parser.js';
 import { parsers } from './registry.js';
 
 const HEAD_BYTES = 64 * 1024;
 
-async function readHead(path: string): Promise<Buffer> {
+async function readHead(path: string, size: number): Promise<Buffer> {
   const handle = await open(path, 'r');
   try {
-    const buffer = Buffer.alloc(HEAD_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
+    const length = Math.min(HEAD_BYTES, size);
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, 0);
     return buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }
 }
 
-function sourceOf(collected: CollectedFile, head: Buffer): Source {
+/** A file read from disk as it is parsed, or one already read whole (`contents`). */
+function sourceOf(collected: CollectedFile, head: Buffer, contents?: Buffer): Source {
   const path = collected.file.absolutePath;
+  if (contents) countParsed(contents.length);
+  const stream = (): NodeJS.ReadableStream => (contents ? Readable.from([contents]) : parseStream(path, collected.file.bytes));
   return {
     file: collected.file,
     head: head.toString('utf8'),
     binary: head.subarray(0, 8192).includes(0),
-    bytes: () => readFile(path),
-    text: () => readFile(path, 'utf8'),
-    stream: () => createReadStream(path),
-    lines: () => linesOf(path),
+    bytes: async () => contents ?? readFile(path),
+    text: async () => (contents ? contents.toString('utf8') : readFile(path, 'utf8')),
+    stream,
+    lines: () => linesOf(stream() as AsyncIterable<Buffer>),
   };
 }
 
@@ -40,10 +46,11 @@ export function detectFormat(source: Source, registry: readonly Parser[] = parse
 }
 
 /**
- * Detect and parse one collected file, sending its records to `sink` as they are read. A failure stays
+ * Detect and parse one collected file, sending its records to `sink` as they are read; `contents` is
+ * the file already read whole, for a small one (else it is read as it is parsed). A failure stays
  * inside the file and becomes a rejection; a rejected file's records must be discarded by the caller.
  */
-export async function parseInto(collected: CollectedFile, sink: ParseSink, registry: readonly Parser[] = parsers): Promise<InputSummary> {
+export async function parseInto(collected: CollectedFile, sink: ParseSink, registry: readonly Parser[] = parsers, contents?: Buffer): Promise<InputSummary> {
   const { file } = collected;
   const rejected = (format: string, d: Diagnostic): InputSummary => ({ file, format, accepted: false, reason: d.message, records: 0, diagnostics: [d] });
   if (collected.rejection) return rejected('unknown', collected.rejection);
@@ -51,7 +58,7 @@ export async function parseInto(collected: CollectedFile, sink: ParseSink, regis
 
   let source: Source;
   try {
-    source = sourceOf(collected, await readHead(file.absolutePath));
+    source = contents ? sourceOf(collected, contents.subarray(0, HEAD_BYTES), contents) : sourceOf(collected, await readHead(file.absolutePath, file.bytes));
   } catch (error) {
     return rejected('unknown', diagnostic('collect/unreadable', `cannot read: ${(error as Error).message}`, { file: file.path }));
   }
@@ -65,33 +72,38 @@ export async function parseInto(collected: CollectedFile, sink: ParseSink, regis
       }),
     );
   }
-  const diagnostics: Diagnostic[] = rivals.length
-    ? [diagnostic('format/ambiguous', `looks like ${[parser, ...rivals].map((p) => p.name).join(' and ')}; read as ${parser.name}`, { file: file.path })]
-    : [];
+  // Bounded: a million bad rows give the first few of each kind and a count, not a million messages.
+  const diagnostics = new DiagnosticLimiter(file.path);
+  if (rivals.length) diagnostics.add(diagnostic('format/ambiguous', `looks like ${[parser, ...rivals].map((p) => p.name).join(' and ')}; read as ${parser.name}`, { file: file.path }));
   let records = 0;
+  let firstError: Diagnostic | undefined;
+  let fileError: Diagnostic | undefined;
   const counting: ParseSink = {
     record: (r) => {
       records++;
+      countRecord();
       sink.record(r);
     },
     diagnostic: (d) => {
-      diagnostics.push(d);
+      diagnostics.add(d);
+      if (d.severity === 'error') {
+        firstError ??= d;
+        // A streamed file may skip records before a syntax error or a misshapen part (at its place) rejects
+        // it whole: that error is the reason, not the records skipped before it.
+        if (d.code.endsWith('/syntax') || (d.code === 'format/schema' && d.place !== undefined)) fileError ??= d;
+      }
       sink.diagnostic(d);
     },
   };
   try {
     const result = await parser.parse(source, counting);
-    // A streamed file may skip records before a syntax error or a misshapen part (at its place) rejects it
-    // whole: that error is the reason, not the records skipped before it.
-    const fileError = diagnostics.find((d) => d.severity === 'error' && (d.code.endsWith('/syntax') || (d.code === 'format/schema' && d.place !== undefined)));
-    const firstError = fileError ?? diagnostics.find((d) => d.severity === 'error');
     return {
       file,
       format: parser.name,
       accepted: !result.rejected,
-      ...(result.rejected ? { reason: firstError?.message ?? 'rejected' } : {}),
+      ...(result.rejected ? { reason: (fileError ?? firstError)?.message ?? 'rejected' } : {}),
       records: result.rejected ? 0 : records,
-      diagnostics,
+      diagnostics: diagnostics.all(),
       ...(result.invalidRecords ? { invalidRecords: result.invalidRecords } : {}),
     };
   } catch (error) {

@@ -400,6 +400,9 @@ function contextualHits(text: string, view: string, out: Hit[]) {
 const PREFILTER =
   /AKIA|ASIA|ABIA|ACCA|A3T|gh[pousr]_|github_pat_|gl[a-z]+-|xox|xapp-|hooks\.slack|auth|bearer|PRIVATE KEY|:\/\/|pass|pwd|secret|key|token|credential|eyJ|AIza|GOCSPX|ya29\.|_live_|_test_|npm_|sk-|SG\./i;
 
+/** False when `text` cannot hold a secret any detector finds: most evidence text, cheaply told. */
+export const mightHoldSecret = (text: string): boolean => PREFILTER.test(text);
+
 /** Every secret in `text`, unmerged; spans may overlap. `view` is `text` with markers blanked. */
 export function detect(text: string, view: string): Hit[] {
   if (!PREFILTER.test(text)) return [];

@@ -11,7 +11,7 @@
  * Not scanned: file paths, dates, statuses, control ids, tool names and versions, tags.
  */
 import type { CheckRecord, EvidenceRecord, NoteRecord } from '../model/types.js';
-import { detect, KIND_LABELS, MARKER, marker, type Hit } from './detectors.js';
+import { detect, KIND_LABELS, MARKER, marker, mightHoldSecret, type Hit } from './detectors.js';
 
 export { KIND_LABELS } from './detectors.js';
 
@@ -100,6 +100,21 @@ function markersIn(text: string): { start: number; end: number }[] {
  * shrinks the unredacted text and the loop ends), hence `redactText(redactText(x).text)` finds nothing.
  */
 export function redactText(text: string): RedactedText {
+  if (!mightHoldSecret(text)) return { text, kinds: [] };
+  // Scanners repeat their messages, titles and check ids on every finding: scan each text once.
+  const known = seen.get(text);
+  if (known) return known;
+  const result = scan(text);
+  if (seen.size >= SEEN_TEXTS) seen.clear();
+  if (text.length <= SEEN_CHARS) seen.set(text, result);
+  return result;
+}
+
+const seen = new Map<string, RedactedText>();
+const SEEN_TEXTS = 20_000;
+const SEEN_CHARS = 2_000;
+
+function scan(text: string): RedactedText {
   let current = text;
   const kinds: { kind: string; offset: number }[] = [];
   // Position in `current` → position in the input, composed over the rounds.

@@ -46,7 +46,11 @@ export function get(value: unknown, ...keys: string[]): unknown {
 export const startsJson = (source: Source, array = false): boolean => !source.binary && (array ? /^\uFEFF?\s*[[{]/ : /^\uFEFF?\s*\{/).test(source.head);
 
 /** A JSON pointer (RFC 6901) to a path. */
-export const pointerOf = (path: JsonPath): string => path.map((part) => `/${String(part).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+export function pointerOf(path: JsonPath): string {
+  let pointer = '';
+  for (const part of path) pointer += typeof part === 'number' ? `/${part}` : `/${part.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  return pointer;
+}
 
 export const schemaError = (sink: ParseSink, file: string, pointer: string, message: string): ParseResult =>
   reject(sink, diagnostic('format/schema', message, { file, place: { pointer } }));
@@ -280,7 +284,8 @@ export type RecordFields = Omit<CheckRecord, 'type' | 'rawControls' | 'controls'
 /** A check record without the fields a tool left blank (absent rather than present-but-undefined). */
 export function checkRecord(fields: RecordFields): CheckRecord {
   const record: Record<string, unknown> = { type: 'check' };
-  for (const [key, value] of Object.entries(fields)) {
+  for (const key in fields) {
+    const value = fields[key as keyof RecordFields];
     if (key === 'controls' || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) continue;
     record[key] = value;
   }

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse';
 import { diagnostic } from '../../diagnostics/codes.js';
-import { reject, type Parser } from '../parser.js';
+import { headerColumns, reject, type Parser } from '../parser.js';
 import { instant, namedSeverity, RecordEmitter, text, type RecordFields } from './common.js';
 import { complianceControls, complianceFromText, complianceTags, explained, mutedNote, prowlerStatus, resourceOf, versionOf } from './prowler-common.js';
 
@@ -16,8 +16,7 @@ interface Layout {
 
 /** Prowler 3+ writes `;`-separated CHECK_ID/STATUS columns; Prowler 2 wrote `,`-separated TITLE_ID/CHECK_RESULT. */
 function layoutOf(head: string): Layout | undefined {
-  const firstLine = head.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
-  const columns = (delimiter: string) => firstLine.split(delimiter).map((c) => c.trim().replace(/^"|"$/g, '').toLowerCase());
+  const columns = (delimiter: string) => headerColumns(head, delimiter);
   const semicolon = columns(';');
   if (semicolon.includes('check_id') && semicolon.includes('status') && semicolon.includes('severity')) {
     return { delimiter: ';', legacy: false, columns: semicolon.length };

@@ -1,14 +1,13 @@
 import { parse } from 'csv-parse';
 import { diagnostic } from '../../diagnostics/codes.js';
-import { reject, type Parser } from '../parser.js';
+import { headerColumns, reject, type Parser } from '../parser.js';
 import { RowEmitter, toCheckRecord } from './record.js';
 
 const REQUIRED = ['check', 'status', 'observed_at'];
 
 function headerOf(head: string): { columns: string[]; delimiter: string } | undefined {
-  const firstLine = head.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
   for (const delimiter of [',', ';', '\t']) {
-    const columns = firstLine.split(delimiter).map((c) => c.trim().replace(/^"|"$/g, '').toLowerCase());
+    const columns = headerColumns(head, delimiter);
     if (REQUIRED.every((name) => columns.includes(name))) return { columns, delimiter };
   }
   return undefined;

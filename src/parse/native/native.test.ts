@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { collectedFrom } from '../../../test/helpers/source.js';
 import { parseFile } from '../parse-file.js';
+import fc from 'fast-check';
+import { canonicalRow, nativeRecordSchema } from './record.js';
 
 const row = { check: 'backup.restore-test', status: 'pass', observed_at: '2026-11-20T08:00:00Z', controls: ['A.8.13', 'A1.2'], resource: 'db-1' };
 
@@ -50,5 +52,49 @@ describe('native check results', () => {
     expect(binary.diagnostics[0]?.code).toBe('format/unknown');
     const prose = await parseFile(collectedFrom('readme.txt', 'just some words'));
     expect(prose.reason).toBe('not a recognised evidence format');
+  });
+});
+
+describe('the canonical-row fast path', () => {
+  const pick = (...values: unknown[]) => fc.constantFrom(...values);
+  // Mostly canonical values, so the fast path is taken; sometimes one the schema must normalize or refuse.
+  const field = <T, U>(canonical: fc.Arbitrary<T>, other: fc.Arbitrary<U>) => fc.oneof({ arbitrary: canonical, weight: 6 }, { arbitrary: other, weight: 1 });
+  const text = field(pick(undefined, 'db-1', 'A.8.13', 'Restore ok'), pick('', ' ', ' db-1', 'db-1 ', 7, '\tx'));
+  const rows = fc.record(
+    {
+      check: field(pick('backup.restore-test', 'iam.mfa'), pick(undefined, '', ' backup.x', 12)),
+      status: field(pick('pass', 'fail', 'error', 'skip', 'manual'), pick(undefined, 'FAIL', ' skip', 'broken', 1)),
+      observed_at: field(pick('2026-11-20T08:00:00.000Z', '2024-02-29T23:59:59.999Z'), pick(undefined, '2026-11-20T08:00:00Z', '2026-11-20', '2026-02-30T00:00:00.000Z', '2026-11-20T08:00:00.000+01:00', 'soon')),
+      controls: field(fc.array(text, { maxLength: 3 }), pick(undefined, 'A.8.13;A1.2', '')),
+      resource: text,
+      severity: field(pick(undefined, 'high', 'info'), pick('', 'HIGH', 'urgent')),
+      message: text,
+      title: text,
+    },
+    { requiredKeys: [] },
+  );
+
+  it('accepts only what the schema accepts, and gives what the schema gives', () => {
+    let fast = 0;
+    fc.assert(
+      fc.property(rows, (raw) => {
+        const quick = canonicalRow(raw);
+        if (!quick) return;
+        fast++;
+        const parsed = nativeRecordSchema.safeParse(raw);
+        expect(parsed.success).toBe(true);
+        const defined = (o: object) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+        expect(defined(quick)).toEqual(defined(parsed.data!));
+      }),
+      { seed: 20261201, numRuns: 3000 },
+    );
+    // The property says something only if the fast path was taken often enough.
+    expect(fast).toBeGreaterThan(20);
+  });
+
+  it('leaves rows that need the schema to the schema', () => {
+    expect(canonicalRow({ ...row, status: 'FAIL' })).toBeUndefined();
+    expect(canonicalRow({ ...row, observed_at: '2026-11-20T08:00:00Z' })).toBeUndefined();
+    expect(canonicalRow({ ...row, observed_at: '2026-11-20T08:00:00.000Z' })).toMatchObject({ check: 'backup.restore-test', observed_at: '2026-11-20T08:00:00.000Z' });
   });
 });

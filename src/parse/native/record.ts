@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CheckRecord, Diagnostic, Place } from '../../model/types.js';
 import { diagnostic } from '../../diagnostics/codes.js';
+import { isCanonicalInstant } from '../../evaluate/dates.js';
 import type { ParseResult, ParseSink } from '../parser.js';
 
 const instant = z
@@ -47,8 +48,43 @@ export interface RowContext {
   toolVersion?: string;
 }
 
+type NativeRow = z.output<typeof nativeRecordSchema>;
+
+const STATUSES = new Set(['pass', 'fail', 'error', 'skip', 'manual']);
+const SEVERITIES = new Set(['critical', 'high', 'medium', 'low', 'info']);
+/** A string the schema would keep as it is: trimmed, and not empty. */
+const kept = (v: unknown): v is string => typeof v === 'string' && v !== '' && v.charCodeAt(0) > 0x20 && v.charCodeAt(v.length - 1) > 0x20 && v.trim() === v;
+
+/**
+ * The schema's output for a row already written in its canonical form (what scripts emit: lowercase
+ * status, toISOString times, trimmed strings), without running the schema; undefined for any other row,
+ * which then goes through the schema and its messages. A property test holds the two to the same output.
+ */
+export function canonicalRow(raw: unknown): NativeRow | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+  const r = raw as Record<string, unknown>;
+  const { check, status, observed_at: at, controls, resource, severity, message, title } = r;
+  if (!kept(check) || typeof status !== 'string' || !STATUSES.has(status)) return undefined;
+  if (typeof at !== 'string' || !isCanonicalInstant(at)) return undefined;
+  if (controls !== undefined && !(Array.isArray(controls) && controls.every(kept))) return undefined;
+  for (const v of [resource, message, title]) if (v !== undefined && !kept(v)) return undefined;
+  if (severity !== undefined && !(typeof severity === 'string' && SEVERITIES.has(severity))) return undefined;
+  return {
+    check,
+    status: status as NativeRow['status'],
+    observed_at: at,
+    controls: (controls as string[] | undefined) ?? [],
+    resource: resource as string | undefined,
+    severity: severity as NativeRow['severity'],
+    message: message as string | undefined,
+    title: title as string | undefined,
+  };
+}
+
 /** Validate one native row; a bad row becomes a located diagnostic, never an exception. */
 export function toCheckRecord(raw: unknown, at: RowContext): CheckRecord | Diagnostic {
+  const fast = canonicalRow(raw);
+  if (fast) return fromRow(fast, at);
   const parsed = nativeRecordSchema.safeParse(raw);
   if (!parsed.success) {
     const message = parsed.error.issues
@@ -56,7 +92,10 @@ export function toCheckRecord(raw: unknown, at: RowContext): CheckRecord | Diagn
       .join('; ');
     return diagnostic('native/invalid-record', `record skipped: ${message}`, { file: at.file, place: at.place });
   }
-  const r = parsed.data;
+  return fromRow(parsed.data, at);
+}
+
+function fromRow(r: NativeRow, at: RowContext): CheckRecord {
   return {
     type: 'check',
     format: at.format,
