@@ -1,32 +1,21 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { answerForRow, fillInsurerWorkbook, loadFillMap, readInsurerForm } from './questionnaire/fill.js';
-import { compareWithPrevious, previousManifestSchema, type PreviousManifest } from './evaluate/compare.js';
-import { answerQuestionnaire, builtInQuestions } from './questionnaire/answer.js';
-import { boardViewModel } from './render/board-view.js';
-import { insuranceViewModel } from './render/insurance-view.js';
-import { evidenceIndexSheets, questionnaireSheets, statementOfApplicabilitySheets } from './render/xlsx/outputs.js';
-import { writeWorkbook, type SheetSpec } from './render/xlsx/workbook.js';
+import { basename, join, resolve } from 'node:path';
+import { previousManifestSchema, type PreviousManifest } from './evaluate/compare.js';
 import { loadCatalog } from './catalog/catalog.js';
 import { collect } from './collect/collect.js';
-import { ConfigError, resolveConfig, type ConfigOptions, type ResolvedConfig } from './config/load.js';
+import { ConfigError, mappingSpec, resolveConfig, type ConfigOptions, type ResolvedConfig } from './config/load.js';
+import { evaluate } from './evaluate/evaluate.js';
+import { KnownHashes, pruneEntries } from './ingest/cache.js';
+import { ingestAll } from './ingest/pool.js';
 import { diagnostic } from './diagnostics/codes.js';
-import { evaluate, isFutureDated, recordDate } from './evaluate/evaluate.js';
 import { ObservationIndex } from './evaluate/observations.js';
-import { DiagnosticLimiter } from './diagnostics/limit.js';
-import { createMapper } from './map/map.js';
 import type { Evaluation } from './model/evaluation.js';
 import type { Diagnostic, InputSummary, NoteRecord } from './model/types.js';
 import { buildManifest, type Manifest } from './output/manifest.js';
 import { lockOutput } from './output/lock.js';
-import { describeRedaction, redactRecord, redactText, type Redaction } from './redact/redact.js';
+import type { Redaction } from './redact/redact.js';
 import { writeAtomic, type WrittenFile } from './output/write.js';
-import { parseInto } from './parse/parse-file.js';
-import { renderMarkdownPdf } from './render/pdf/index.js';
-import { loadTemplates } from './render/templates.js';
-import { packViewModel } from './render/view-model.js';
-import { mapLimit } from './util/pool.js';
 import { version } from './util/version.js';
 
 export interface Analysis {
@@ -37,69 +26,112 @@ export interface Analysis {
   redactions: Redaction[];
   evaluation: Evaluation;
   diagnostics: Diagnostic[];
+  stats: AnalysisStats;
 }
 
 export interface BuildResult extends Analysis {
   outputs: WrittenFile[];
   manifest: Manifest;
+  /** Milliseconds each document took to render (they may render side by side), and rendering in all. */
+  renderMs: { total: number; documents: Record<string, number> };
+}
+
+export interface AnalyzeOptions extends ConfigOptions {
+  /** Parse and render workers: 0 does everything in this thread; by default one per core, where it pays. */
+  workers?: number;
+  /** The parse cache's folder, or false for none; by default `.legible-cache` in `cwd`. */
+  cache?: string | false;
+  /** Told how the build is going: as files are read, then as documents are rendered. */
+  onProgress?: (progress: Progress) => void;
+}
+
+export type Progress =
+  | {
+      stage: 'read';
+      files: number;
+      totalFiles: number;
+      /** Bytes read so far, inside files being read too. */
+      bytes: number;
+      totalBytes: number;
+      /** Records found so far (findings and notes), inside files being read too. */
+      records: number;
+    }
+  | { stage: 'render'; documents: number; totalDocuments: number };
+
+/** How the analysis went: for `--json` and the benchmark, never for the outputs (which stay reproducible). */
+export interface AnalysisStats {
+  files: number;
+  bytes: number;
+  records: number;
+  /** Inputs whose parse came from the cache. */
+  cached: number;
+  /** Inputs hashed in this build (the others' stamps were unchanged since they were hashed). */
+  hashed: number;
+  workers: number;
+  /** Latest observations kept, one per check and resource. */
+  observations: number;
+  ms: { collect: number; ingest: number; evaluate: number };
 }
 
 /**
- * Collect, parse, map and evaluate: everything but rendering. Records stream from each parser through
- * the mapper into the latest-observation index; nothing holds every finding. Throws ConfigError on
- * unusable configuration.
+ * Collect, parse, map and evaluate: everything but rendering. Files are read in parallel workers (or
+ * come from the parse cache); each file's observations are staged there and folded into the
+ * latest-observation index here, so nothing holds every finding. Throws ConfigError on unusable
+ * configuration.
  */
-export async function analyze(options: ConfigOptions): Promise<Analysis> {
+export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
+  const started = performance.now();
   const catalog = loadCatalog();
   const config = await resolveConfig(options, catalog);
   if (!existsSync(config.evidenceDir) || !statSync(config.evidenceDir).isDirectory()) {
     throw new ConfigError([diagnostic('config/unreadable', `evidence folder ${config.evidenceDir} not found`)]);
   }
   const collected = await collect({ evidenceDir: config.evidenceDir, maxFileBytes: config.maxFileBytes, exclude: [config.outDir] });
-  const mapRecord = createMapper(config.mappings, catalog);
+  const collectedAt = performance.now();
+  const cacheDir = options.cache === false ? undefined : resolve(options.cwd ?? process.cwd(), options.cache ?? '.legible-cache');
+  const known = cacheDir ? await KnownHashes.open(cacheDir) : undefined;
+  if (known) {
+    for (const c of collected) {
+      const sha256 = c.stamp && known.lookup(c.file.absolutePath, c.stamp);
+      if (sha256) c.file.sha256 = sha256;
+    }
+  }
   const observations = new ObservationIndex();
   const notes: NoteRecord[] = [];
   const redactions: Redaction[] = [];
-
-  const inputs = await mapLimit(collected, 4, async (c) => {
-    // Staged per file: a file rejected halfway must not leave records behind.
-    const staged = new ObservationIndex();
-    const stagedNotes: NoteRecord[] = [];
-    const stagedRedactions: Redaction[] = [];
-    const limiter = new DiagnosticLimiter(c.file.path);
-    let seq = 0;
-    const summary = await parseInto(c, {
-      record(found) {
-        // Secrets are cut out first: nothing after this point, output or terminal, sees them.
-        const { record: raw, redactions: cut } = redactRecord(found, found.type === 'note' && found.bodyLine !== undefined ? { noteBodyLine: found.bodyLine } : {});
-        for (const r of cut) {
-          stagedRedactions.push(r);
-          limiter.add(diagnostic('evidence/secret-redacted', describeRedaction(r), { file: r.file, ...(r.line !== undefined ? { place: { line: r.line } } : {}) }));
-        }
-        const { record, diagnostics } = mapRecord(raw);
-        for (const d of diagnostics) limiter.add(d);
-        if (isFutureDated(record, config.asOf)) {
-          limiter.add(
-            diagnostic('evidence/future-dated', `dated ${recordDate(record)?.slice(0, 10)}, after the as-of date ${config.asOf}: set aside`, {
-              file: record.file,
-              ...(record.place ? { place: record.place } : {}),
-            }),
-          );
-        } else if (record.type === 'note') stagedNotes.push(record);
-        else staged.add(record, seq++);
-      },
-      // Parsers may quote evidence in their messages: those are redacted too.
-      diagnostic: (d) => limiter.add({ ...d, message: redactText(d.message).text }),
-    });
-    if (summary.accepted) {
-      observations.merge(staged);
-      notes.push(...stagedNotes);
-      redactions.push(...stagedRedactions);
-    }
-    // Diagnostics about records of a rejected file would point at data that is not used.
-    const diagnostics = summary.accepted ? limiter.all() : summary.diagnostics;
-    return { ...summary, diagnostics };
+  const inputs = new Array<InputSummary>(collected.length);
+  const settings = { asOf: config.asOf, mappings: config.mappings.map(mappingSpec), ...(cacheDir ? { cacheDir } : {}) };
+  const progress = { stage: 'read' as const, files: 0, totalFiles: collected.length, bytes: 0, totalBytes: collected.reduce((n, c) => n + c.file.bytes, 0), records: 0 };
+  const onProgress = options.onProgress
+    ? (so: { bytes: number; records: number }) => {
+        // A file read twice (a SARIF log whose tool follows its results) counts twice: never past the end.
+        progress.bytes = Math.min(so.bytes, progress.totalBytes);
+        progress.records = so.records;
+        options.onProgress?.(progress);
+      }
+    : undefined;
+  let cached = 0;
+  let hashed = 0;
+  let records = 0;
+  const ingestOptions = { settings, catalog, ...(options.workers !== undefined ? { workers: options.workers } : {}), ...(onProgress ? { onProgress } : {}) };
+  const { workers } = await ingestAll(collected, ingestOptions, (result, index) => {
+    inputs[index] = result.summary;
+    const stamp = collected[index]!.stamp;
+    if (result.cached) cached++;
+    if (result.hashedAt !== undefined) hashed++;
+    if (known && stamp && result.summary.file.sha256) known.record(result.summary.file.absolutePath, stamp, result.summary.file.sha256, result.hashedAt ?? known.hashedAt(result.summary.file.absolutePath)!);
+    progress.files++;
+    records += result.summary.records;
+    if (!result.summary.accepted) return;
+    observations.merge(result.observations);
+    notes.push(...result.notes);
+    redactions.push(...result.redactions);
   });
+  if (known && cacheDir) {
+    await known.save(config.evidenceDir);
+    await pruneEntries(cacheDir, Date.now());
+  }
+  const ingestedAt = performance.now();
   const byFile = (a: { file: string }, b: { file: string }) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
   notes.sort(byFile);
   redactions.sort((a, b) => byFile(a, b) || (a.line ?? 0) - (b.line ?? 0) || a.field.localeCompare(b.field) || a.kind.localeCompare(b.kind));
@@ -112,12 +144,20 @@ export async function analyze(options: ConfigOptions): Promise<Analysis> {
     freshness: config.freshness,
     exclusions: config.exclusions,
   });
-  return { config, inputs, notes, redactions, evaluation, diagnostics: inputs.flatMap((i) => i.diagnostics) };
+  const stats: AnalysisStats = {
+    files: collected.length,
+    bytes: progress.totalBytes,
+    records,
+    cached,
+    hashed,
+    workers,
+    observations: observations.size,
+    ms: { collect: Math.round(collectedAt - started), ingest: Math.round(ingestedAt - collectedAt), evaluate: Math.round(performance.now() - ingestedAt) },
+  };
+  return { config, inputs, notes, redactions, evaluation, diagnostics: inputs.flatMap((i) => i.diagnostics), stats };
 }
 
-export const packFileName = (frameworkId: string) => `${frameworkId}-certification-pack.pdf`;
-
-export interface BuildOptions extends ConfigOptions {
+export interface BuildOptions extends AnalyzeOptions {
   /** A previous build's manifest.json, for the board report's "what changed". */
   previous?: string;
 }
@@ -144,59 +184,40 @@ export async function loadPreviousManifest(path: string): Promise<PreviousManife
 }
 
 /**
- * The whole build: analyze, then render every output — a certification pack per framework, the
+ * The whole build: analyze, then render every document — a certification pack per framework, the
  * Statement of Applicability and evidence index workbooks, the insurance questionnaire, the board
- * report — and the manifest that lists them.
+ * report — and the manifest that lists them. Rendering is loaded only here: `check` never pays for it.
  */
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const previous = options.previous ? await loadPreviousManifest(options.previous) : undefined;
   const analysis = await analyze(options);
-  const { config, evaluation, inputs, notes, diagnostics } = analysis;
-  const catalog = loadCatalog();
-  const render = await loadTemplates(config.templatesDir);
-  const creationDate = new Date(`${config.asOf}T00:00:00Z`);
-  const manifestBase = { version, asOf: config.asOf, organization: config.organization, scope: config.scope, inputs, evaluation, diagnostics, redactions: analysis.redactions };
-  // Each PDF carries the manifest, less its outputs list (which cannot include the file holding it).
-  const attachment = {
-    name: 'manifest.json',
-    content: Buffer.from(`${JSON.stringify(buildManifest({ ...manifestBase, outputs: [] }), null, 2)}\n`),
-    description: 'legible manifest of this build: inputs with SHA-256, control statuses and reasons, diagnostics (outputs omitted)',
-    mimeType: 'application/json',
-  };
-  const pdf = (markdown: string, title: string, subject: string, keywords: string) =>
-    renderMarkdownPdf(markdown, {
-      attachments: [attachment],
-      title: `${title} — ${config.organization}`,
-      author: config.organization,
-      subject,
-      keywords: `${keywords}, legible, as-of ${config.asOf}`,
-      creationDate,
-      footer: `${config.organization} — ${title} — as of ${config.asOf}`,
-    });
-
+  const { config, evaluation, inputs, notes, diagnostics, redactions } = analysis;
+  const renderStarted = performance.now();
+  const { documentList } = await import('./render/documents.js');
+  const { renderDocuments } = await import('./render/render-all.js');
+  const documents = documentList(loadCatalog());
+  const manifestBase = { version, asOf: config.asOf, organization: config.organization, scope: config.scope, inputs, evaluation, diagnostics, redactions };
   // Render everything before writing anything: a template error must not leave a half-updated --out.
-  const rendered: { path: string; content: Buffer }[] = [];
-  for (const framework of catalog.frameworks) {
-    const view = packViewModel({ framework, evaluation, inputs, notes, redactions: analysis.redactions, diagnostics, config, catalog, version });
-    const markdown = await render('certification-pack.md.hbs', view);
-    const subject = `Evidence-based evaluation of ${framework.name} controls as of ${config.asOf}`;
-    rendered.push({ path: packFileName(framework.id), content: await pdf(markdown, `${framework.name} certification pack`, subject, framework.id) });
-  }
-  const answers = answerQuestionnaire(builtInQuestions(), evaluation);
-  const insurance = await render('insurance-questionnaire.md.hbs', insuranceViewModel(answers, inputs, config, config.asOf));
-  rendered.push({
-    path: 'insurance-questionnaire.pdf',
-    content: await pdf(insurance, 'Cyber-insurance questionnaire', `Answers computed from evidence as of ${config.asOf}`, 'insurance'),
-  });
-  const comparison = previous ? compareWithPrevious(evaluation, previous) : undefined;
-  const board = await render('board-report.md.hbs', boardViewModel({ evaluation, catalog, config, version, ...(previous ? { previous } : {}), ...(comparison ? { comparison } : {}) }));
-  rendered.push({ path: 'board-report.pdf', content: await pdf(board, 'Board report', `Information security position as of ${config.asOf}`, 'board') });
-
-  const workbook = (name: string, title: string, sheets: SheetSpec[]) =>
-    rendered.push({ path: name, content: writeWorkbook(sheets, { title: `${title} — ${config.organization}`, author: config.organization, created: creationDate }) });
-  workbook('statement-of-applicability.xlsx', 'Statement of Applicability', statementOfApplicabilitySheets(evaluation, catalog, inputs, config.asOf));
-  workbook('evidence-index.xlsx', 'Evidence index', evidenceIndexSheets(inputs, evaluation));
-  workbook('insurance-questionnaire.xlsx', 'Cyber-insurance questionnaire', questionnaireSheets(answers, { organization: config.organization, asOf: config.asOf }));
+  const rendered = await renderDocuments(
+    documents,
+    {
+      version,
+      config: { asOf: config.asOf, organization: config.organization, scope: config.scope, freshness: config.freshness, exclusions: config.exclusions, templatesDir: config.templatesDir },
+      evaluation,
+      inputs,
+      notes,
+      redactions,
+      diagnostics,
+      ...(previous ? { previous } : {}),
+      // Each PDF carries the manifest, less its outputs list (which cannot include the file holding it).
+      manifest: Buffer.from(`${JSON.stringify(buildManifest({ ...manifestBase, outputs: [] }), null, 2)}\n`),
+    },
+    {
+      ...(options.workers !== undefined ? { workers: options.workers } : {}),
+      onRendered: (done) => options.onProgress?.({ stage: 'render', documents: done, totalDocuments: documents.length }),
+    },
+  );
+  const renderMs = { total: Math.round(performance.now() - renderStarted), documents: Object.fromEntries(rendered.map((r) => [r.path, r.ms])) };
 
   const release = await lockOutput(config.outDir);
   try {
@@ -206,13 +227,13 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const written = await writeAtomic(config.outDir, 'manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
     // A signature of the previous manifest no longer vouches for anything here.
     await rm(join(config.outDir, 'manifest.json.sig'), { force: true });
-    return { ...analysis, outputs: [...outputs, written], manifest };
+    return { ...analysis, outputs: [...outputs, written], manifest, renderMs };
   } finally {
     await release();
   }
 }
 
-export interface FillOptions extends ConfigOptions {
+export interface FillOptions extends AnalyzeOptions {
   form: string;
   map: string;
 }
@@ -222,6 +243,7 @@ export interface FillOptions extends ConfigOptions {
  * names, every other cell, sheet and style left as it was. Written atomically next to the packs.
  */
 export async function fillQuestionnaire(options: FillOptions) {
+  const { answerForRow, fillInsurerWorkbook, loadFillMap, readInsurerForm } = await import('./questionnaire/fill.js');
   const map = await loadFillMap(options.map);
   const form = await readInsurerForm(options.form);
   const analysis = await analyze(options);

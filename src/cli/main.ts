@@ -3,27 +3,29 @@ import yargs, { type Argv } from 'yargs';
 import { ConfigError, isValidDate } from '../config/load.js';
 import { formatDiagnostic } from '../diagnostics/codes.js';
 import { loadCatalog } from '../catalog/catalog.js';
-import { statusOrder } from '../model/evaluation.js';
+import { countByStatus, statusOrder } from '../model/evaluation.js';
 import { analyze, build, fillQuestionnaire, type Analysis, type BuildOptions, type BuildResult } from '../pipeline.js';
-import { FillMapError, InsurerFormError } from '../questionnaire/fill.js';
+import { FillMapError, InsurerFormError } from '../questionnaire/errors.js';
 import { lockOutput, OutputLockedError } from '../output/lock.js';
 import { generateKeyPair, readKeyFile, signManifest, TrustError } from '../trust/sign.js';
 import { formatVerifyReport, verifyOutputs } from '../trust/verify.js';
 import { statusLabel } from '../render/labels.js';
-import { TemplateError } from '../render/templates.js';
-import { countByStatus } from '../render/view-model.js';
+import { TemplateError } from '../render/errors.js';
 import { version } from '../util/version.js';
 
 export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
   cwd: string;
+  /** Where a progress line may be drawn: a terminal, outside CI. */
+  progress?: NodeJS.WriteStream;
 }
 
 const defaultIo: Io = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   cwd: process.cwd(),
+  ...(process.stderr.isTTY && !process.env.CI ? { progress: process.stderr } : {}),
 };
 
 interface CommonArgs {
@@ -36,6 +38,8 @@ interface CommonArgs {
   quiet?: boolean;
   json?: boolean;
   previous?: string;
+  jobs?: number;
+  cache?: string | false;
 }
 
 function commonOptions<T>(y: Argv<T>) {
@@ -47,11 +51,15 @@ function commonOptions<T>(y: Argv<T>) {
     .option('templates', { type: 'string', describe: 'folder of Handlebars templates replacing the built-in ones' })
     .option('strict', { type: 'boolean', default: false, describe: 'exit 1 if any input is rejected or any diagnostic is an error' })
     .option('quiet', { type: 'boolean', default: false, describe: 'print only errors' })
-    .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' })
+    .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON (with timings and cache use)' })
+    .option('jobs', { type: 'number', describe: 'worker threads for parsing and rendering (default: one per core where it pays; 0: none)' })
+    .option('cache', { type: 'string', describe: 'parse cache folder (default: ./.legible-cache); --no-cache reads every file afresh' })
     .strict()
     .check((argv) => {
       const asOf = argv['as-of'];
-      return asOf === undefined || isValidDate(asOf) || `--as-of ${asOf}: expected a calendar date as YYYY-MM-DD`;
+      if (asOf !== undefined && !isValidDate(asOf)) return `--as-of ${asOf}: expected a calendar date as YYYY-MM-DD`;
+      const jobs = argv.jobs;
+      return jobs === undefined || (Number.isInteger(jobs) && jobs >= 0) || `--jobs ${jobs}: expected a whole number of worker threads, 0 or more`;
     });
 }
 
@@ -64,6 +72,8 @@ function configOptions(args: CommonArgs, cwd: string): BuildOptions {
     ...(args['as-of'] !== undefined ? { asOf: args['as-of'] } : {}),
     ...(args.templates !== undefined ? { templates: args.templates } : {}),
     ...(args.previous !== undefined ? { previous: resolve(cwd, args.previous) } : {}),
+    ...(args.jobs !== undefined ? { workers: args.jobs } : {}),
+    ...(args.cache !== undefined ? { cache: args.cache === false ? false : resolve(cwd, args.cache) } : {}),
   };
 }
 
@@ -74,7 +84,7 @@ export function exitCodeOf(analysis: Analysis, strict: boolean): number {
   return strict && (rejected || errors) ? 1 : 0;
 }
 
-function summarize(analysis: Analysis, result: BuildResult | undefined, cwd: string) {
+function summarize(analysis: Analysis, result: BuildResult | undefined, cwd: string, startedAt: number) {
   const catalog = loadCatalog();
   return {
     version,
@@ -96,6 +106,12 @@ function summarize(analysis: Analysis, result: BuildResult | undefined, cwd: str
       const shown = relative(cwd, path);
       return shown.startsWith('..') ? path : shown;
     }),
+    // How the build went, not what it found: not in the manifest, which stays reproducible.
+    stats: {
+      ...analysis.stats,
+      ms: { ...analysis.stats.ms, ...(result ? { render: result.renderMs.total, documents: result.renderMs.documents } : {}), total: Math.round(performance.now() - startedAt) },
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    },
   };
 }
 
@@ -110,18 +126,31 @@ function printSummary(io: Io, summary: ReturnType<typeof summarize>): void {
   }
   lines.push(`diagnostics: ${summary.diagnostics.errors} errors, ${summary.diagnostics.warnings} warnings`);
   if (summary.outputs.length) lines.push(`wrote: ${summary.outputs.join(', ')}`);
+  const { stats } = summary;
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  lines.push(
+    `time: ${seconds(stats.ms.total)} (read ${stats.files} files in ${seconds(stats.ms.ingest)}, ${stats.cached} from the cache, ${stats.workers} workers${stats.ms.render !== undefined ? `; rendered in ${seconds(stats.ms.render)}` : ''})`,
+  );
   io.out(`${lines.join('\n')}\n`);
 }
 
 async function run(kind: 'build' | 'check', args: CommonArgs, io: Io): Promise<number> {
+  const startedAt = performance.now();
+  const progress = io.progress && !args.quiet && !args.json ? (await import('./progress.js')).progressDisplay(io.progress) : undefined;
   try {
-    const options = configOptions(args, io.cwd);
-    const result = kind === 'build' ? await build(options) : undefined;
-    const analysis = result ?? (await analyze(options));
+    const options = { ...configOptions(args, io.cwd), ...(progress ? { onProgress: progress.update } : {}) };
+    let result: BuildResult | undefined;
+    let analysis: Analysis;
+    try {
+      result = kind === 'build' ? await build(options) : undefined;
+      analysis = result ?? (await analyze(options));
+    } finally {
+      progress?.stop();
+    }
     for (const d of analysis.diagnostics) {
       if (d.severity === 'error' || (!args.quiet && !args.json)) io.err(`${formatDiagnostic(d)}\n`);
     }
-    const summary = summarize(analysis, result, io.cwd);
+    const summary = summarize(analysis, result, io.cwd, startedAt);
     if (args.json) io.out(`${JSON.stringify(summary, null, 2)}\n`);
     else if (!args.quiet) printSummary(io, summary);
     // `check` is a validator: it always fails on problems; `build` only under --strict.

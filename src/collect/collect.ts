@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { lstat, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import fg from 'fast-glob';
-import type { Diagnostic, InputFile } from '../model/types.js';
+import type { Diagnostic, FileStamp, InputFile } from '../model/types.js';
 import { diagnostic } from '../diagnostics/codes.js';
 import { isInside } from '../util/paths.js';
+import { readStream } from '../parse/parser.js';
 
 export interface CollectedFile {
   file: InputFile;
+  /** What the file looked like when collected, to tell whether a hash computed before still holds. */
+  stamp?: FileStamp;
   /** Set when the file cannot be read at all; the parse stage then lists it as rejected. */
   rejection?: Diagnostic;
 }
@@ -20,15 +22,16 @@ export interface CollectOptions {
   exclude?: string[];
 }
 
-export async function sha256File(path: string): Promise<string> {
+export async function sha256File(path: string, size?: number): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  for await (const chunk of readStream(path, size)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 
 
 /**
- * Walk the evidence folder: every file becomes an input, hashed, or a rejection with its reason.
+ * Walk the evidence folder: every file becomes an input (hashed later, when it is read), or a rejection
+ * with its reason.
  * Symlinks are never followed out of the folder; results are sorted so builds are reproducible.
  */
 export async function collect(options: CollectOptions): Promise<CollectedFile[]> {
@@ -82,8 +85,8 @@ export async function collect(options: CollectOptions): Promise<CollectedFile[]>
         reject('collect/too-large', `${info.size} bytes, above the limit of ${options.maxFileBytes} bytes (limits.maxFileBytes)`);
         continue;
       }
-      base.sha256 = await sha256File(absolutePath);
-      collected.push({ file: base });
+      // Hashed where it is read (in a parse worker), not here: walking the folder stays cheap.
+      collected.push({ file: base, stamp: { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino, dev: info.dev } });
     } catch (error) {
       reject('collect/unreadable', `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }

@@ -11,14 +11,24 @@ import { packageRoot } from '../util/package-root.js';
 import { durationDays, userConfigSchema } from './schema.js';
 import { placeOfPath } from './yaml-place.js';
 
-export interface MappingRule {
+/** A mapping rule as data: what a parse worker is sent. */
+export interface MappingSpec {
   format?: string;
+  /** Glob on the check id. */
   check: string;
-  matches: (checkId: string) => boolean;
   controls: ControlRef[];
   /** Human description of the rule, shown where the mapping is cited. */
   label: string;
 }
+
+export interface MappingRule extends MappingSpec {
+  matches: (checkId: string) => boolean;
+}
+
+export const compileMappingRule = (spec: MappingSpec): MappingRule => ({ ...spec, matches: picomatch(spec.check, { dot: true, nocase: true }) });
+
+/** The data of a rule, without its compiled matcher. */
+export const mappingSpec = ({ matches: _, ...spec }: MappingRule): MappingSpec => spec;
 
 export interface Exclusion {
   justification: string;
@@ -131,13 +141,7 @@ export async function resolveConfig(options: ConfigOptions, catalog: Catalog = l
     const controls = resolveIds(rule.controls, ['mappings', i, 'controls']);
     const format = rule.match.format;
     const label = `config rule ${i + 1} (${format ? `format ${format}, ` : ''}check ${rule.match.check})${rule.why ? `: ${rule.why}` : ''}`;
-    return {
-      ...(format ? { format } : {}),
-      check: rule.match.check,
-      matches: picomatch(rule.match.check, { dot: true, nocase: true }),
-      controls,
-      label,
-    };
+    return compileMappingRule({ ...(format ? { format } : {}), check: rule.match.check, controls, label });
   });
 
   const exclusions = new Map<string, Exclusion>();

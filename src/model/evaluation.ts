@@ -78,3 +78,10 @@ export interface Evaluation {
   controls: ControlEvaluation[];
   findings: FindingsSummary;
 }
+
+/** How many of these controls have each status (every status present, zeros included). */
+export function countByStatus(controls: { status: ControlStatus }[]): Record<ControlStatus, number> {
+  const counts = Object.fromEntries(statusOrder.map((s) => [s, 0])) as Record<ControlStatus, number>;
+  for (const c of controls) counts[c.status]++;
+  return counts;
+}

@@ -28,6 +28,15 @@ export interface Diagnostic {
   hint?: string;
 }
 
+/** What a file looked like when collected: enough to tell that it has not changed since. */
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+  dev: number;
+}
+
 /** One file found in the evidence folder. */
 export interface InputFile {
   /** Relative to the evidence folder, `/` separators. */

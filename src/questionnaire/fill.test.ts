@@ -9,11 +9,10 @@ import { loadCatalog } from '../catalog/catalog.js';
 import { evaluateRecords } from '../evaluate/evaluate.js';
 import type { CheckRecord, EvidenceRecord, NoteRecord } from '../model/types.js';
 import { answerQuestion, builtInQuestions } from './answer.js';
+import { FillMapError, InsurerFormError } from './errors.js';
 import {
   answerForRow,
-  FillMapError,
   fillInsurerWorkbook,
-  InsurerFormError,
   loadFillMap,
   MAX_FORM_BYTES,
   parseFillMap,

@@ -10,6 +10,7 @@ import type { Evaluation } from '../model/evaluation.js';
 import type { ControlRef } from '../model/types.js';
 import { zipDeterministic } from '../render/xlsx/workbook.js';
 import { answerQuestion, builtInQuestions, type AnswerValue, type Question, type QuestionAnswer } from './answer.js';
+import { FillMapError, InsurerFormError, type FillMapProblem } from './errors.js';
 
 /**
  * Filling an insurer's own application workbook. The form is the insurer's: every cell, sheet, style,
@@ -55,27 +56,6 @@ export interface FillMap {
   rows: FillRow[];
   /** How the form spells each answer; an answer not named is written as legible words it. */
   values: Partial<Record<AnswerValue, string>>;
-}
-
-export interface FillMapProblem {
-  file: string;
-  line?: number;
-  message: string;
-}
-
-export class FillMapError extends Error {
-  constructor(readonly problems: FillMapProblem[]) {
-    super(problems.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`).join('\n'));
-    this.name = 'FillMapError';
-  }
-}
-
-/** The insurer's workbook cannot be used: too large, not a workbook, unreadable, or no such sheet. */
-export class InsurerFormError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InsurerFormError';
-  }
 }
 
 export interface FilledRow {

@@ -1,12 +1,12 @@
 import type { Catalog } from '../catalog/catalog.js';
-import type { ResolvedConfig } from '../config/load.js';
+import type { DocumentConfig } from './documents.js';
 import type { Comparison, PreviousManifest } from '../evaluate/compare.js';
 import { ageInDays } from '../evaluate/dates.js';
 import type { ControlEvaluation, Evaluation } from '../model/evaluation.js';
 import { statusOrder } from '../model/evaluation.js';
 import { statusLabel } from './labels.js';
 import { escapeViewModel, SafeMarkdownLines } from './markdown-escape.js';
-import { countByStatus } from './view-model.js';
+import { countByStatus } from '../model/evaluation.js';
 
 const TOP_RISKS = 5;
 
@@ -83,7 +83,7 @@ function risksOf(controls: ControlEvaluation[], asOf: string): Risk[] {
 export interface BoardContext {
   evaluation: Evaluation;
   catalog: Catalog;
-  config: ResolvedConfig;
+  config: DocumentConfig;
   previous?: PreviousManifest;
   comparison?: Comparison;
   version: string;

@@ -1,4 +1,4 @@
-import type { ResolvedConfig } from '../config/load.js';
+import type { DocumentConfig } from './documents.js';
 import type { InputSummary } from '../model/types.js';
 import type { QuestionAnswer } from '../questionnaire/answer.js';
 import { statusLabel } from './labels.js';
@@ -6,7 +6,7 @@ import { escapeViewModel } from './markdown-escape.js';
 import { HASH_PREFIX } from './view-model.js';
 
 /** The insurer's view: every answer with its computed justification and the evidence cited. */
-export function insuranceViewModel(answers: QuestionAnswer[], inputs: InputSummary[], config: ResolvedConfig, asOf: string) {
+export function insuranceViewModel(answers: QuestionAnswer[], inputs: InputSummary[], config: DocumentConfig, asOf: string) {
   const hashOf = new Map(inputs.map((i) => [i.file.path, i.file.sha256]));
   const dates = answers.map((a) => a.latestEvidence).filter((d): d is string => d !== undefined).sort();
   const order = ['Yes', 'Partial', 'No', 'Requires the signer'] as const;

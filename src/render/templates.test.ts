@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadTemplates, TemplateError } from './templates.js';
+import { TemplateError } from './errors.js';
+import { loadTemplates } from './templates.js';
 
 function templates(main: string) {
   const dir = mkdtempSync(join(tmpdir(), 'legible-tpl-'));

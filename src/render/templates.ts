@@ -1,8 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { TemplateError } from './errors.js';
 import Handlebars from 'handlebars';
 
-export class TemplateError extends Error {}
 
 /**
  * A Handlebars environment over one templates folder. Templates are the project's or the user's

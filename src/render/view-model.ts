@@ -1,7 +1,7 @@
 import type { Catalog, Framework } from '../catalog/catalog.js';
-import type { ResolvedConfig } from '../config/load.js';
+import type { DocumentConfig } from './documents.js';
 import type { CheckLatest, Cited, ControlEvaluation, ControlStatus, Evaluation } from '../model/evaluation.js';
-import { statusOrder } from '../model/evaluation.js';
+import { countByStatus, statusOrder } from '../model/evaluation.js';
 import type { ControlMapping, Diagnostic, InputSummary, NoteRecord } from '../model/types.js';
 import { formatPlace } from '../diagnostics/codes.js';
 import { escapeViewModel, SafeMarkdownLines } from './markdown-escape.js';
@@ -20,7 +20,7 @@ export interface PackContext {
   notes: NoteRecord[];
   redactions: Redaction[];
   diagnostics: Diagnostic[];
-  config: ResolvedConfig;
+  config: DocumentConfig;
   catalog: Catalog;
   version: string;
 }
@@ -174,10 +174,5 @@ export function packViewModel(ctx: PackContext) {
   });
 }
 
-export function countByStatus(controls: { status: ControlStatus }[]): Record<ControlStatus, number> {
-  const counts = Object.fromEntries(statusOrder.map((s) => [s, 0])) as Record<ControlStatus, number>;
-  for (const c of controls) counts[c.status]++;
-  return counts;
-}
 
 export type PackView = ReturnType<typeof packViewModel>;

@@ -1,0 +1,30 @@
+/**
+ * A parse worker: reads the bundles of files it is given with the build's settings (sent once, as
+ * workerData) and posts their results back, typed columns transferred rather than copied. How many
+ * bytes it has parsed and how many records it found so far it writes to its own slot of a shared
+ * buffer, for the progress display.
+ */
+import { workerData } from 'piscina';
+import type { CollectedFile } from '../collect/collect.js';
+import { loadCatalog } from '../catalog/catalog.js';
+import { parsedSoFar } from '../parse/parser.js';
+import { createIngester } from './ingest-file.js';
+import { ingestBundle, progressSlots, type WorkerData } from './pool.js';
+import { transferable } from './transfer.js';
+
+const { settings, progress } = workerData as WorkerData;
+const ingest = createIngester(settings, loadCatalog());
+const slots = progressSlots(progress);
+const slot = Atomics.add(slots.claimed, 0, 1);
+const report = () => {
+  const so = parsedSoFar();
+  slots.bytes[slot] = so.bytes;
+  slots.records[slot] = so.records;
+};
+setInterval(report, 200).unref();
+
+export default async function ingestInWorker(files: CollectedFile[]): Promise<unknown> {
+  const results = await ingestBundle(files, ingest);
+  report();
+  return transferable(results);
+}

@@ -1,0 +1,57 @@
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Piscina } from 'piscina';
+import { packageRoot } from '../util/package-root.js';
+import { renderDocument, type DocumentContext, type DocumentSpec } from './documents.js';
+import { TemplateError } from './errors.js';
+import type { RenderReply } from './render-worker.js';
+
+export interface RenderedDocument {
+  path: string;
+  content: Buffer;
+  /** How long it took to render, in milliseconds. */
+  ms: number;
+}
+
+/** Rough cost of each kind, to hand the longest documents out first. */
+const COST = { pack: 3, 'insurance-pdf': 2, board: 1, soa: 0, 'evidence-index': 0, 'insurance-xlsx': 0 } as const;
+
+/**
+ * Render every document, side by side in worker threads where the machine has cores to spare
+ * (`workers: 0` renders them one after the other here). Results keep the order of `specs`.
+ */
+export async function renderDocuments(specs: DocumentSpec[], ctx: DocumentContext, options: { workers?: number; onRendered?: (done: number) => void } = {}): Promise<RenderedDocument[]> {
+  const workers = Math.min(options.workers ?? availableParallelism(), specs.length);
+  let done = 0;
+  const rendered = () => options.onRendered?.(++done);
+  if (workers <= 1) {
+    const out: RenderedDocument[] = [];
+    for (const spec of specs) {
+      const started = performance.now();
+      out.push({ path: spec.path, content: await renderDocument(spec, ctx), ms: Math.round(performance.now() - started) });
+      rendered();
+    }
+    return out;
+  }
+  const pool = new Piscina<DocumentSpec, RenderReply>({
+    filename: join(packageRoot(), 'dist', 'render', 'render-worker.js'),
+    minThreads: workers,
+    maxThreads: workers,
+    workerData: ctx,
+  });
+  try {
+    const order = specs.map((spec, index) => ({ spec, index })).sort((a, b) => COST[b.spec.kind] - COST[a.spec.kind] || a.index - b.index);
+    const out = new Array<RenderedDocument>(specs.length);
+    await Promise.all(
+      order.map(async ({ spec, index }) => {
+        const reply = await pool.run(spec);
+        if ('templateError' in reply) throw new TemplateError(reply.templateError);
+        out[index] = { path: spec.path, content: Buffer.from(reply.content.buffer, reply.content.byteOffset, reply.content.byteLength), ms: reply.ms };
+        rendered();
+      }),
+    );
+    return out;
+  } finally {
+    await pool.destroy();
+  }
+}
