@@ -12,6 +12,7 @@ import type { Diagnostic, FrameworkId, InputSummary, NoteRecord } from '../model
 import { answerQuestionnaire, builtInQuestions } from '../questionnaire/answer.js';
 import type { Redaction } from '../redact/redact.js';
 import { boardViewModel } from './board-view.js';
+import { newestByFile } from './citations.js';
 import { insuranceViewModel } from './insurance-view.js';
 import { renderMarkdownPdf } from './pdf/index.js';
 import { loadTemplates } from './templates.js';
@@ -92,7 +93,7 @@ export async function renderDocument(spec: DocumentSpec, ctx: DocumentContext): 
     }
     case 'insurance-pdf': {
       const render = await loadTemplates(config.templatesDir);
-      const markdown = await render('insurance-questionnaire.md.hbs', insuranceViewModel(answers(), inputs, config, config.asOf));
+      const markdown = await render('insurance-questionnaire.md.hbs', insuranceViewModel(answers(), inputs, config, config.asOf, newestByFile(evaluation)));
       return pdf(markdown, 'Cyber-insurance questionnaire', `Answers computed from evidence as of ${config.asOf}`, 'insurance');
     }
     case 'board': {

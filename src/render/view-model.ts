@@ -9,9 +9,12 @@ import { excerptLines, safeNoteLines } from './evidence-markdown.js';
 import { mappingLabel, statusLabel, statusMeaning } from './labels.js';
 import { defaultRules } from '../map/default-rules.js';
 import type { Redaction } from '../redact/redact.js';
+import { citeFiles, groupFiles, LISTED_INPUTS } from './citations.js';
 
 export const HASH_PREFIX = 12;
 const EXCERPT_CHARS = 600;
+/** Practice notes and exceptions quoted per control, newest first; the others are named. */
+const QUOTED_NOTES = 3;
 
 export interface PackContext {
   framework: Framework;
@@ -33,6 +36,7 @@ const describeMappings = (mappings: ControlMapping[]): string =>
 export function packViewModel(ctx: PackContext) {
   const { framework, evaluation, inputs, config } = ctx;
   const hashOf = new Map(inputs.map((i) => [i.file.path, i.file.sha256]));
+  const inputOf = new Map(inputs.map((i) => [i.file.path, i]));
   const controls = evaluation.controls.filter((c) => c.framework === framework.id);
   const counts = countByStatus(controls);
 
@@ -59,12 +63,18 @@ export function packViewModel(ctx: PackContext) {
     file: c.file,
     fresh: c.fresh,
   });
+  // A note on record but not quoted: who did what when, and where it is.
+  const listed = (c: Cited<NoteRecord>) => ({ title: c.record.title, author: c.record.author, date: c.record.date, file: c.record.file, hash: hashOf.get(c.record.file)?.slice(0, HASH_PREFIX) ?? '', fresh: c.fresh });
   const controlView = (c: ControlEvaluation) => {
     const mappingsByFile = new Map<string, ControlMapping[]>();
     for (const cited of [...c.policies, ...c.practices, ...c.exceptions]) {
       mappingsByFile.set(cited.record.file, [...(mappingsByFile.get(cited.record.file) ?? []), ...cited.mappings]);
     }
     for (const f of c.checks.files) mappingsByFile.set(f.file, [...(mappingsByFile.get(f.file) ?? []), ...f.mappings]);
+    const cited = citeFiles(c.evidence, inputOf, {
+      always: new Set([...c.policies, ...c.practices, ...c.exceptions].map((n) => n.record.file)),
+      newest: new Map(c.checks.files.map((f) => [f.file, f.newest])),
+    });
     return {
       id: c.id,
       title: c.title,
@@ -76,8 +86,11 @@ export function packViewModel(ctx: PackContext) {
       latestEvidence: c.latestEvidence ?? 'none',
       freshness: c.freshness,
       policies: c.policies.map(note),
-      practices: c.practices.map(note),
-      exceptions: c.exceptions.map(note),
+      // The newest few notes are quoted; the others are named, newest first (every one is in the appendix).
+      practices: c.practices.slice(0, QUOTED_NOTES).map(note),
+      practicesListed: c.practices.slice(QUOTED_NOTES).map(listed),
+      exceptions: c.exceptions.slice(0, QUOTED_NOTES).map(note),
+      exceptionsListed: c.exceptions.slice(QUOTED_NOTES).map(listed),
       checks: {
         any: c.checks.total > 0,
         total: c.checks.total,
@@ -88,11 +101,13 @@ export function packViewModel(ctx: PackContext) {
         inconclusiveNotShown: c.checks.counts.error + c.checks.counts.skip + c.checks.counts.manual - c.checks.inconclusive.length,
         passing: c.checks.passing,
       },
-      evidence: c.evidence.map((file) => ({
+      evidence: cited.named.map((file) => ({
         file,
         hash: hashOf.get(file)?.slice(0, HASH_PREFIX) ?? '',
         mapping: describeMappings(mappingsByFile.get(file) ?? []),
       })),
+      evidenceCounted: cited.counted,
+      evidenceTotal: c.evidence.length,
     };
   };
 
@@ -145,7 +160,10 @@ export function packViewModel(ctx: PackContext) {
         justification: c.justification ?? (c.evidence.length ? `Included; evidence in ${c.evidence.length} file${c.evidence.length === 1 ? '' : 's'}` : 'Included; no evidence yet'),
         latest: c.latestEvidence ?? 'none',
       })),
-    inputs: accepted.map((i) => ({
+    // A folder of thousands of files is summarized here; evidence-index.xlsx lists every one.
+    inputsListed: inputs.length <= LISTED_INPUTS,
+    inputGroups: groupFiles(accepted.map((i) => ({ file: i.file.path, format: i.format, records: i.records }))),
+    inputs: (inputs.length <= LISTED_INPUTS ? accepted : []).map((i) => ({
       path: i.file.path,
       format: i.format,
       records: i.records,
