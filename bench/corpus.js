@@ -42,8 +42,8 @@ export const corpusSpecs = {
       { kind: 'junit', files: 2400, findings: 20_000 },
     ],
   },
-  // A few big exports: two monorepo SARIF logs, an organisation-wide Prowler scan, a Security Hub
-  // export and a year of a script's JSON Lines.
+  // A few big exports: two monorepo SARIF logs, two organisation-wide Prowler scans, a Security Hub
+  // export and a year of a script's JSON Lines; and the practitioners' notes beside them.
   large: {
     name: 'large',
     seed: 20261124,
@@ -52,6 +52,7 @@ export const corpusSpecs = {
       { kind: 'prowler-ocsf', files: 2, findings: 150_000 },
       { kind: 'asff', files: 1, findings: 100_000 },
       { kind: 'native-jsonl', files: 1, findings: 350_000 },
+      { kind: 'note', files: 20, findings: 0 },
     ],
   },
 };

@@ -74,7 +74,8 @@ async function corpus(/** @type {string} */ size) {
   const spec = factor ? scaledSpec(base, 1 / Number(factor)) : base;
   const dir = join(corpora, `${spec.name}-g${GENERATOR_VERSION}`);
   const stamp = join(dir, 'corpus.json');
-  if (!existsSync(stamp) || JSON.parse(readFileSync(stamp, 'utf8')).generator !== GENERATOR_VERSION) {
+  const made = existsSync(stamp) ? JSON.parse(readFileSync(stamp, 'utf8')) : undefined;
+  if (made?.generator !== GENERATOR_VERSION || JSON.stringify(made.spec) !== JSON.stringify(spec)) {
     process.stderr.write(`generating the ${size} corpus in ${relative(root, dir)} …\n`);
     await generateCorpus(dir, spec);
   }

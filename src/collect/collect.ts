@@ -37,6 +37,7 @@ export async function sha256File(path: string, size?: number): Promise<string> {
 export async function collect(options: CollectOptions): Promise<CollectedFile[]> {
   const root = await realpath(options.evidenceDir);
   const exclude = (options.exclude ?? []).filter((dir) => isInside(root, dir));
+  // With stats: the walk's own lstat of each entry, so a regular file needs no call of its own.
   const entries = await fg('**/*', {
     cwd: root,
     dot: true,
@@ -44,11 +45,12 @@ export async function collect(options: CollectOptions): Promise<CollectedFile[]>
     followSymbolicLinks: false,
     ignore: ['**/.git/**', '**/.git'],
     suppressErrors: false,
+    stats: true,
   });
-  entries.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   const collected: CollectedFile[] = [];
-  for (const rel of entries) {
+  for (const { path: rel, stats: walked } of entries) {
     const absolutePath = join(root, rel);
     if (exclude.some((dir) => isInside(dir, absolutePath))) continue;
     const base: InputFile = { path: rel.split(sep).join('/'), absolutePath, sha256: '', bytes: 0 };
@@ -56,7 +58,7 @@ export async function collect(options: CollectOptions): Promise<CollectedFile[]>
       collected.push({ file: base, rejection: diagnostic(code, message, { file: base.path }) });
     };
     try {
-      const link = await lstat(absolutePath);
+      const link = walked ?? (await lstat(absolutePath));
       if (link.isDirectory()) continue;
       if (link.isSymbolicLink()) {
         let target: string;
@@ -75,7 +77,7 @@ export async function collect(options: CollectOptions): Promise<CollectedFile[]>
           continue;
         }
       }
-      const info = await stat(absolutePath);
+      const info = link.isSymbolicLink() ? await stat(absolutePath) : link;
       if (!info.isFile()) {
         reject('collect/unreadable', 'not a regular file (device, socket or pipe)');
         continue;

@@ -142,7 +142,7 @@ async function ingestEvery(
     idleTimeout: 1000,
     workerData: { settings, progress } satisfies WorkerData,
     // A small young generation keeps each worker's memory near what it holds, at little cost in time.
-    resourceLimits: { maxYoungGenerationSizeMb: 8 },
+    resourceLimits: { maxYoungGenerationSizeMb: Number(process.env.YG ?? 8) },
   });
   try {
     await Promise.all(

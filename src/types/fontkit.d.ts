@@ -41,7 +41,7 @@ declare module 'fontkit' {
     glyphForCodePoint(codePoint: number): Glyph;
     getGlyph(glyphId: number): Glyph;
     /** Shapes text with the default features (kerning, ligatures). */
-    layout(text: string): { advanceWidth: number; glyphs: Glyph[] };
+    layout(text: string): { advanceWidth: number; glyphs: Glyph[]; positions: { xAdvance: number; yAdvance: number; xOffset: number; yOffset: number }[] };
   }
 
   export function openSync(filename: string, postscriptName?: string): Font;

@@ -33,7 +33,8 @@ describe('incremental builds', () => {
     // One note changes: it alone is hashed and read again, and the packs say what it now says.
     appendFileSync(join(dir, 'evidence', 'notes', 'restore-test.md'), '\nAlso restored the ledger replica in eu-west-1.\n');
     await new Promise((resolve) => setTimeout(resolve, 2100));
-    const changed = await legible(['build', '--as-of', '2026-11-23', '--json'], dir);
+    // Workers, forced here (small inputs are read and rendered in one thread by default).
+    const changed = await legible(['build', '--as-of', '2026-11-23', '--json', '--jobs', '2'], dir);
     const third = summaryOf(changed.stdout).stats;
     expect(third.hashed).toBe(1);
     expect(third.cached).toBe(warm.cached - 1);
@@ -44,7 +45,7 @@ describe('incremental builds', () => {
       JSON.parse(before['manifest.json']!.toString()).inputs.find((i: { path: string }) => i.path === 'notes/restore-test.md').sha256,
     );
 
-    // The same build without the cache, or without workers, writes the same bytes.
+    // The same build without the cache and without workers writes the same bytes.
     await legible(['build', '--as-of', '2026-11-23', '--no-cache', '--jobs', '0', '--out', 'fresh'], dir);
     const fresh = outputsOf(dir, 'fresh');
     for (const name of Object.keys(after)) expect(fresh[name], name).toEqual(after[name]);

@@ -45,10 +45,21 @@ export interface FontRun {
   oblique: boolean;
 }
 
+/** A piece of text shaped by fontkit (GSUB and GPOS applied), in font units. */
+interface Shaped {
+  ids: number[];
+  /** Per glyph: its advance width, its code points, and its position (advance with kerning, offsets). */
+  advances: number[];
+  codePoints: number[][];
+  positions: { xAdvance: number; yAdvance: number; xOffset: number; yOffset: number }[];
+  advanceWidth: number;
+}
+
 interface LoadedFace extends Face {
   readonly font: fontkit.Font;
   readonly unitsPerEm: number;
-  readonly widths: Map<string, number>;
+  /** Text shaped once per process, for measuring and (see shareShaping) for drawing. */
+  readonly shaped: Map<string, Shaped>;
 }
 
 const faces = new Map<string, LoadedFace>();
@@ -65,7 +76,7 @@ function loadFace(name: string, file: string, kind: Face['kind']): LoadedFace {
     unitsPerEm: font.unitsPerEm,
     ascent: font.ascent / font.unitsPerEm,
     descent: -font.descent / font.unitsPerEm,
-    widths: new Map(),
+    shaped: new Map(),
   };
   faces.set(name, face);
   return face;
@@ -216,22 +227,66 @@ export function splitByCoverage(text: string, style: TextStyleKey): FontRun[] {
   return runs;
 }
 
-const MAX_WIDTH_CACHE = 50_000;
+const MAX_SHAPED = 50_000;
+
+function shape(face: LoadedFace, text: string): Shaped {
+  const cached = face.shaped.get(text);
+  if (cached) return cached;
+  const run = face.font.layout(text);
+  const shaped: Shaped = {
+    ids: run.glyphs.map((g) => g.id),
+    advances: run.glyphs.map((g) => g.advanceWidth),
+    codePoints: run.glyphs.map((g) => g.codePoints),
+    positions: run.positions.map((p) => ({ xAdvance: p.xAdvance, yAdvance: p.yAdvance, xOffset: p.xOffset, yOffset: p.yOffset })),
+    advanceWidth: run.advanceWidth,
+  };
+  if (face.shaped.size >= MAX_SHAPED) face.shaped.clear();
+  face.shaped.set(text, shaped);
+  return shaped;
+}
 
 /** Advance width of `text` in `face` at 1pt (kerning and default features applied, as pdfkit does). */
 export function unitWidth(face: Face, text: string): number {
   const loaded = faces.get(face.name);
   if (!loaded) throw new Error(`face ${face.name} not loaded`);
-  const cached = loaded.widths.get(text);
-  if (cached !== undefined) return cached;
-  const width = layoutWidth(loaded, text) / loaded.unitsPerEm;
-  if (loaded.widths.size >= MAX_WIDTH_CACHE) loaded.widths.clear();
-  loaded.widths.set(text, width);
-  return width;
+  return shape(loaded, text).advanceWidth / loaded.unitsPerEm;
 }
 
-function layoutWidth(face: LoadedFace, text: string): number {
-  return face.font.layout(text).advanceWidth;
+/** pdfkit's embedded font (0.20, pinned): the word layout its text drawing asks for. */
+interface EmbeddedFontInternals {
+  scale: number;
+  layoutCache?: Record<string, unknown>;
+  layoutCached(text: string): unknown;
+}
+
+/**
+ * Let a document's embedded font draw with the shapes measured here: pdfkit lays out each word (with
+ * its trailing space) again in every document, so every new word was shaped twice. Word and space are
+ * shaped apart, as the layout measures them.
+ */
+function shareShaping(embedded: EmbeddedFontInternals, face: LoadedFace): void {
+  const cache = (embedded.layoutCache ??= Object.create(null) as Record<string, unknown>);
+  embedded.layoutCached = function layoutCached(text: string) {
+    const hit = cache[text];
+    if (hit) return hit;
+    const parts = text.length > 1 && text.endsWith(' ') ? [text.slice(0, -1), ' '] : [text];
+    const glyphs: { id: number; advanceWidth: number; codePoints: number[] }[] = [];
+    const positions: { xAdvance: number; yAdvance: number; xOffset: number; yOffset: number; advanceWidth: number }[] = [];
+    let advanceWidth = 0;
+    for (const part of parts) {
+      const shaped = shape(face, part);
+      shaped.ids.forEach((id, i) => {
+        const p = shaped.positions[i]!;
+        const advance = shaped.advances[i]!;
+        glyphs.push({ id, advanceWidth: advance, codePoints: shaped.codePoints[i]! });
+        positions.push({ xAdvance: p.xAdvance * this.scale, yAdvance: p.yAdvance * this.scale, xOffset: p.xOffset * this.scale, yOffset: p.yOffset * this.scale, advanceWidth: advance * this.scale });
+        advanceWidth += p.xAdvance * this.scale;
+      });
+    }
+    const run = { glyphs, positions, advanceWidth };
+    cache[text] = run;
+    return run;
+  };
 }
 
 // ---------------------------------------------------------------------------
@@ -262,6 +317,11 @@ export class DocFonts {
       }
       this.doc.font(face.name);
       this.current = face.name;
+      const embedded = (this.doc as unknown as { _font: EmbeddedFontInternals | null })._font;
+      if (embedded && !this.patched.has(embedded)) {
+        shareShaping(embedded, faces.get(face.name)!);
+        this.patched.add(embedded);
+      }
       if (face.kind === 'noto') {
         const internals = this.doc as unknown as PdfkitFontInternals;
         const subset = internals._font?.subset;

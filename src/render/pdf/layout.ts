@@ -7,7 +7,7 @@ import type { ChartParse } from './chart-spec.js';
 import { type ChartDrawing, drawChart, layoutChart } from './charts.js';
 import type { DocFonts } from './fonts.js';
 import { type Align, type Block, type Run, runsText } from './markdown.js';
-import { type InlineStyle, type Line, drawLine, fitOneLine, layoutRuns, measureRuns } from './text.js';
+import { type Atom, type InlineStyle, type Line, drawLine, fitOneLine, layoutRuns, measureAtoms, toAtoms, wrap } from './text.js';
 
 export const PAGE = {
   size: 'A4' as const,
@@ -384,27 +384,31 @@ export class Renderer {
     const headStyle: InlineStyle = { ...bodyStyle, bold: true, color: ctx.color === COLORS.text ? COLORS.heading : ctx.color };
     const cell = (row: Run[][], c: number): Run[] => row[c] ?? [];
 
+    // Each cell is broken into atoms once: for the column widths, then for wrapping.
+    const atomsOf = (row: Run[][], style: InlineStyle) => Array.from({ length: columns }, (_, c) => toAtoms(cell(row, c), style));
+    const headAtoms = atomsOf(block.header, headStyle);
+    const bodyAtoms = block.rows.map((row) => atomsOf(row, bodyStyle));
+
     // Column widths from content.
     const mins = new Array<number>(columns).fill(0);
     const maxs = new Array<number>(columns).fill(0);
-    const consider = (row: Run[][], style: InlineStyle): void => {
+    const consider = (row: Atom[][]): void => {
       for (let c = 0; c < columns; c++) {
-        const m = measureRuns(cell(row, c), style);
+        const m = measureAtoms(row[c]!);
         mins[c] = Math.max(mins[c] ?? 0, m.min + 2 * CELL_PAD_X);
         maxs[c] = Math.max(maxs[c] ?? 0, m.max + 2 * CELL_PAD_X);
       }
     };
-    consider(block.header, headStyle);
-    for (const row of block.rows) consider(row, bodyStyle);
+    consider(headAtoms);
+    for (const row of bodyAtoms) consider(row);
     const widths = columnWidths(mins, maxs, ctx.width);
 
-    const layoutRow = (row: Run[][], style: InlineStyle): Line[][] =>
-      widths.map((w, c) => layoutRuns(cell(row, c), style, Math.max(w - 2 * CELL_PAD_X, 1)));
-    const header = block.header.length > 0 ? layoutRow(block.header, headStyle) : null;
+    const layoutRow = (row: Atom[][], style: InlineStyle): Line[][] => widths.map((w, c) => wrap(row[c]!, Math.max(w - 2 * CELL_PAD_X, 1), style.size));
+    const header = block.header.length > 0 ? layoutRow(headAtoms, headStyle) : null;
     const headerHeight = header ? rowHeight(header) : 0;
 
     this.space(4);
-    const rows = block.rows.map((r) => layoutRow(r, bodyStyle));
+    const rows = bodyAtoms.map((r) => layoutRow(r, bodyStyle));
     const first = rows[0];
     // Keep the header with the first row (or with a few lines of a row
     // that is taller than a page anyway).

@@ -44,7 +44,7 @@ interface Newline {
   kind: 'newline';
 }
 
-type Atom = Word | Space | Newline;
+export type Atom = Word | Space | Newline;
 
 export interface Line {
   items: (Word | Space)[];
@@ -57,6 +57,8 @@ export interface Line {
 
 /** CJK and other scripts written without spaces: a line may break between any two such characters. */
 const BREAK_ANYWHERE = /[\u2E80-\u2FFF\u3000-\u30FF\u3100-\u312F\u3190-\u31FF\u3400-\u4DBF\u4E00-\u9FFF\uA960-\uA97F\uAC00-\uD7AF\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFFEF]|[\u{20000}-\u{3FFFF}]/u;
+/** Text of spaces and visible ASCII only (no tab, line break or control character). */
+const PRINTABLE_ASCII = /^[\x20-\x7E]*$/;
 /** Breakable spaces (no-break space U+00A0 is an ordinary character here). */
 const WHITESPACE = /[ \t\u2000-\u200A\u3000]/;
 /** Must not start a line (closing punctuation): glued to the preceding word. */
@@ -102,6 +104,35 @@ export function toAtoms(runs: readonly Run[], style: InlineStyle, pre = false): 
       }
       buffer = '';
     };
+    if (PRINTABLE_ASCII.test(run.text)) {
+      // Most text: split at spaces rather than char by char. No ASCII character breaks anywhere, and
+      // closing punctuation can only need the word before it reopened at the start of the run.
+      const text = run.text;
+      const first = text.charAt(0);
+      if (first && word === null && NO_LINE_START.has(first)) {
+        const last = atoms[atoms.length - 1];
+        if (last?.kind === 'word') {
+          atoms.pop();
+          word = last;
+        }
+      }
+      for (let at = 0; at < text.length; ) {
+        const space = text.indexOf(' ', at);
+        const end = space === -1 ? text.length : space;
+        buffer += text.slice(at, end);
+        if (space === -1) break;
+        flush();
+        finishWord();
+        const last = atoms[atoms.length - 1];
+        if (pre || last?.kind !== 'space') {
+          const width = measureSeg(' ', spaceFace, size);
+          atoms.push({ kind: 'space', width, seg: { text: ' ', face: spaceFace, oblique: false, size, color: style.color, strike: run.strike, width } });
+        }
+        at = space + 1;
+      }
+      flush();
+      continue;
+    }
     for (const ch of run.text) {
       if (buffer === '' && word === null && NO_LINE_START.has(ch)) {
         // Closing punctuation right after a finished word (e.g. after a CJK
@@ -297,7 +328,11 @@ export function layoutRuns(runs: readonly Run[], style: InlineStyle, maxWidth: n
 
 /** Widest single word and full single-line width (table column sizing). */
 export function measureRuns(runs: readonly Run[], style: InlineStyle): { min: number; max: number } {
-  const atoms = toAtoms(runs, style);
+  return measureAtoms(toAtoms(runs, style));
+}
+
+/** measureRuns for text already broken into atoms. */
+export function measureAtoms(atoms: readonly Atom[]): { min: number; max: number } {
   let min = 0;
   let max = 0;
   let lineWidth = 0;
@@ -317,6 +352,11 @@ export function measureRuns(runs: readonly Run[], style: InlineStyle): { min: nu
   }
   max = Math.max(max, lineWidth);
   return { min, max };
+}
+
+/** The pdfkit 0.20 internal that doc.text() calls for each line (pinned with pdfkit). */
+interface FragmentWriter {
+  _fragment(text: string, x: number, y: number, options: { baseline: 'alphabetic'; textWidth: number; wordCount: number; oblique?: boolean }): void;
 }
 
 /**
@@ -343,9 +383,13 @@ export function drawLine(
     if (!group) return;
     fonts.use(group.face, group.size);
     doc.fillColor(group.color);
-    doc.text(group.text, groupX, baseline, {
-      lineBreak: false,
+    // pdfkit's text() with lineBreak: false sets up options, measures the string twice and moves its
+    // cursor, none of which this layout uses; its fragment writer draws the same operators given the
+    // width measured here.
+    (doc as unknown as FragmentWriter)._fragment(group.text, groupX, baseline, {
       baseline: 'alphabetic',
+      textWidth: group.width,
+      wordCount: 1,
       ...(group.oblique ? { oblique: true } : {}),
     });
     if (group.strike) {
