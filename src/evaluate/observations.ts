@@ -99,6 +99,13 @@ const controlSetKey = (set: ControlMapping[]) => set.map((m) => `${m.framework}\
 export const pairKey = (check: string, resource: string | undefined): string => hash('sha256', `${check.length}:${check}\u0000${resource ?? ''}`, 'binary').slice(0, KEY_CHARS);
 const KEY_CHARS = 12;
 
+/** toISOString of an instant; the rows of one scan share it, so the last one is kept. */
+let lastIso = { ms: Number.NaN, text: '' };
+function isoOf(ms: number): string {
+  if (ms !== lastIso.ms) lastIso = { ms, text: new Date(ms).toISOString() };
+  return lastIso.text;
+}
+
 function grown<T extends Float64Array | Uint32Array | Uint8Array>(array: T, size: number): T {
   if (size <= array.length) return array;
   const next = new (array.constructor as new (n: number) => T)(Math.max(size, array.length * 2, 64));
@@ -236,20 +243,23 @@ export class ObservationIndex {
       const severity = SEVERITIES[this.severity[i]!];
       const resource = this.resource[i] ? this.details.values[this.resource[i]!] : undefined;
       const message = this.message[i] ? this.details.values[this.message[i]!] : undefined;
-      const observedAt = this.oddDates.get(i) ?? (Number.isNaN(ms) ? undefined : new Date(ms).toISOString());
-      yield {
+      const observedAt = this.oddDates.size ? this.oddDates.get(i) : undefined;
+      const o: Observation = {
         check: this.checks.values[this.check[i]!]!,
         status: STATUSES[this.status[i]!]!,
         file: this.files.values[this.file[i]!]!,
         seq: this.seq[i]!,
         controls: this.controlSets.values[this.controls[i]!]!,
         earlier: this.earlierCount[i]!,
-        ...(title ? { title } : {}),
-        ...(resource !== undefined ? { resource } : {}),
-        ...(observedAt !== undefined ? { observedAt } : {}),
-        ...(severity ? { severity } : {}),
-        ...(message ? { message } : {}),
       };
+      // Fields set only where there is a value (no undefined properties), without a spread per row.
+      if (title) o.title = title;
+      if (resource !== undefined) o.resource = resource;
+      if (observedAt !== undefined) o.observedAt = observedAt;
+      else if (!Number.isNaN(ms)) o.observedAt = isoOf(ms);
+      if (severity) o.severity = severity;
+      if (message) o.message = message;
+      yield o;
     }
   }
 

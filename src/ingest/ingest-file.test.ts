@@ -126,3 +126,16 @@ describe('the parse cache', () => {
     expect(result.summary).toMatchObject({ accepted: true, records: 1 });
   });
 });
+
+describe('hashing a large file as it is parsed (no cache to look in first)', () => {
+  it('gives the hash of the whole file, whether the parser read it all or stopped early', async () => {
+    const lines = Array.from({ length: 30_000 }, (_, i) => row(i)).join('\n');
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    const whole = await createIngester(settings(), catalog)(collected('checks/whole.jsonl', lines));
+    expect(whole.summary).toMatchObject({ accepted: true, records: 30_000, file: { sha256: sha(lines) } });
+    // A large JSON document broken near its start: the parser gives up, the hash still covers every byte.
+    const broken = `{"results": [${lines.split('\n').slice(0, 10).join(',')}, oops ${' '.repeat(1_200_000)}]}`;
+    const rejected = await createIngester(settings(), catalog)(collected('checks/broken.json', broken));
+    expect(rejected.summary).toMatchObject({ accepted: false, file: { sha256: sha(broken) } });
+  });
+});

@@ -15,7 +15,7 @@ import { isFutureDated, recordDate } from '../evaluate/evaluate.js';
 import { ObservationIndex, type ObservationBatch } from '../evaluate/observations.js';
 import { createMapper } from '../map/map.js';
 import type { InputSummary, NoteRecord } from '../model/types.js';
-import { parseInto } from '../parse/parse-file.js';
+import { parseInto, StreamedHash, type Reading } from '../parse/parse-file.js';
 import { parsers } from '../parse/registry.js';
 import { ParseEntries, settingsKey } from './cache.js';
 import { describeRedaction, redactRecord, redactText, type Redaction } from '../redact/redact.js';
@@ -58,22 +58,37 @@ export function createIngester(settings: IngestSettings, catalog: Catalog): Inge
     if (collected.rejection) return { ...(await read({ ...collected, file })), cached: false };
     let hashedAt: number | undefined;
     let contents: Buffer | undefined;
+    // Without a cache to look in first, a large file is hashed as it is parsed: read once, not twice.
+    const hashing = !file.sha256 && !entries && file.bytes > WHOLE_FILE ? new StreamedHash() : undefined;
+    const unreadable = (error: unknown) => {
+      const rejection = diagnostic('collect/unreadable', `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file: file.path });
+      return { ...emptyResult({ file, format: 'unknown', accepted: false, reason: rejection.message, records: 0, diagnostics: [rejection] }), cached: false };
+    };
     try {
-      // A small file is read once, for its hash and its parse; a large one is streamed, twice.
+      // A small file is read once, for its hash and its parse.
       if (file.bytes <= WHOLE_FILE) contents = readFileSync(file.absolutePath);
       if (!file.sha256) {
         hashedAt = Date.now();
-        file.sha256 = contents ? hash('sha256', contents) : await sha256File(file.absolutePath, file.bytes);
+        if (contents) file.sha256 = hash('sha256', contents);
+        else if (!hashing) file.sha256 = await sha256File(file.absolutePath, file.bytes);
       }
     } catch (error) {
-      const rejection = diagnostic('collect/unreadable', `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file: file.path });
-      return { ...emptyResult({ file, format: 'unknown', accepted: false, reason: rejection.message, records: 0, diagnostics: [rejection] }), cached: false };
+      return unreadable(error);
     }
     // A file whose hash was known has been looked up already (see ingestAll); one hashed here may still
     // have been read before, under this name, in a build that did not know its stamp.
-    const hit = hashedAt !== undefined ? await entries?.get(file.path, file.sha256, settings.asOf) : undefined;
+    const hit = hashedAt !== undefined && file.sha256 ? await entries?.get(file.path, file.sha256, settings.asOf) : undefined;
     if (hit) return { ...hit, summary: { ...hit.summary, file }, cached: true, hashedAt };
-    const result = await read({ ...collected, file }, contents);
+    const result = await read({ ...collected, file }, { ...(contents ? { contents } : {}), ...(hashing ? { hashing } : {}) });
+    if (hashing) {
+      try {
+        // A parser that stopped early (a syntax error) did not hash it all: the file is hashed on its own.
+        file.sha256 = hashing.complete ? hashing.hash.digest('hex') : await sha256File(file.absolutePath, file.bytes);
+      } catch (error) {
+        return unreadable(error);
+      }
+      result.summary = { ...result.summary, file };
+    }
     await entries?.put(file.path, file.sha256, settings.asOf, result);
     return { ...result, cached: false, ...(hashedAt !== undefined ? { hashedAt } : {}) };
   };
@@ -83,9 +98,9 @@ export function createIngester(settings: IngestSettings, catalog: Catalog): Inge
 const WHOLE_FILE = 1024 * 1024;
 
 /** Parse, redact, map and stage one file whose hash is known. */
-function createReader(settings: IngestSettings, catalog: Catalog): (collected: CollectedFile, contents?: Buffer) => Promise<IngestedFile> {
+function createReader(settings: IngestSettings, catalog: Catalog): (collected: CollectedFile, reading?: Reading) => Promise<IngestedFile> {
   const mapRecord = createMapper(settings.mappings.map(compileMappingRule), catalog);
-  return async (collected, contents) => {
+  return async (collected, reading = {}) => {
     const { file } = collected;
     // Staged per file: a file rejected halfway must not leave records behind.
     const staged = new ObservationIndex();
@@ -120,7 +135,7 @@ function createReader(settings: IngestSettings, catalog: Catalog): (collected: C
       },
       // Parsers may quote evidence in their messages: those are redacted too.
       diagnostic: (d) => limiter.add({ ...d, message: redactText(d.message).text }),
-    }, parsers, contents);
+    }, parsers, reading);
     if (!summary.accepted) {
       return emptyResult({
         ...summary,

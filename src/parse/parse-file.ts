@@ -1,5 +1,7 @@
 import { open, readFile } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import type { ReadStream } from 'node:fs';
+import { Readable, Transform } from 'node:stream';
 import type { Diagnostic, EvidenceRecord, InputSummary } from '../model/types.js';
 import { diagnostic } from '../diagnostics/codes.js';
 import { DiagnosticLimiter } from '../diagnostics/limit.js';
@@ -21,11 +23,53 @@ async function readHead(path: string, size: number): Promise<Buffer> {
   }
 }
 
-/** A file read from disk as it is parsed, or one already read whole (`contents`). */
-function sourceOf(collected: CollectedFile, head: Buffer, contents?: Buffer): Source {
+/**
+ * How the file's bytes reach the parser: already read whole (`contents`, a small file), or streamed;
+ * a streamed file's first pass can feed a hash on the way (`hashing`), so that it is read once.
+ */
+export interface Reading {
+  contents?: Buffer;
+  hashing?: StreamedHash;
+}
+
+/** A SHA-256 fed by the first stream of a file; `complete` once that stream reached the end. */
+export class StreamedHash {
+  readonly hash = createHash('sha256');
+  complete = false;
+  private used = false;
+
+  /** The stream itself the first time (its chunks hashed as they pass), later ones untouched. */
+  tap(stream: ReadStream): NodeJS.ReadableStream {
+    if (this.used) return stream;
+    this.used = true;
+    const hash = this.hash;
+    // Complete only when every chunk went through the hash (flush runs after the last one), not when
+    // the file was merely read: a parser that stops early leaves chunks unhashed behind it.
+    const hashed = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        done(null, chunk);
+      },
+      flush: (done) => {
+        this.complete = true;
+        done();
+      },
+    });
+    stream.once('error', (error) => hashed.destroy(error));
+    return stream.pipe(hashed);
+  }
+}
+
+/** A file read from disk as it is parsed, or one already read whole. */
+function sourceOf(collected: CollectedFile, head: Buffer, reading: Reading): Source {
   const path = collected.file.absolutePath;
+  const { contents, hashing } = reading;
   if (contents) countParsed(contents.length);
-  const stream = (): NodeJS.ReadableStream => (contents ? Readable.from([contents]) : parseStream(path, collected.file.bytes));
+  const stream = (): NodeJS.ReadableStream => {
+    if (contents) return Readable.from([contents]);
+    const fromDisk = parseStream(path, collected.file.bytes);
+    return hashing ? hashing.tap(fromDisk) : fromDisk;
+  };
   return {
     file: collected.file,
     head: head.toString('utf8'),
@@ -46,11 +90,11 @@ export function detectFormat(source: Source, registry: readonly Parser[] = parse
 }
 
 /**
- * Detect and parse one collected file, sending its records to `sink` as they are read; `contents` is
- * the file already read whole, for a small one (else it is read as it is parsed). A failure stays
+ * Detect and parse one collected file, sending its records to `sink` as they are read (see Reading
+ * for how its bytes come). A failure stays
  * inside the file and becomes a rejection; a rejected file's records must be discarded by the caller.
  */
-export async function parseInto(collected: CollectedFile, sink: ParseSink, registry: readonly Parser[] = parsers, contents?: Buffer): Promise<InputSummary> {
+export async function parseInto(collected: CollectedFile, sink: ParseSink, registry: readonly Parser[] = parsers, reading: Reading = {}): Promise<InputSummary> {
   const { file } = collected;
   const rejected = (format: string, d: Diagnostic): InputSummary => ({ file, format, accepted: false, reason: d.message, records: 0, diagnostics: [d] });
   if (collected.rejection) return rejected('unknown', collected.rejection);
@@ -58,7 +102,7 @@ export async function parseInto(collected: CollectedFile, sink: ParseSink, regis
 
   let source: Source;
   try {
-    source = contents ? sourceOf(collected, contents.subarray(0, HEAD_BYTES), contents) : sourceOf(collected, await readHead(file.absolutePath, file.bytes));
+    source = sourceOf(collected, reading.contents ? reading.contents.subarray(0, HEAD_BYTES) : await readHead(file.absolutePath, file.bytes), reading);
   } catch (error) {
     return rejected('unknown', diagnostic('collect/unreadable', `cannot read: ${(error as Error).message}`, { file: file.path }));
   }

@@ -4,6 +4,7 @@
  */
 import type { CheckRecord, ControlMapping, FindingSeverity, Place } from '../../model/types.js';
 import { diagnostic } from '../../diagnostics/codes.js';
+import { isCanonicalInstant } from '../../evaluate/dates.js';
 import { jsonErrorMessage, jsonErrorPlace } from '../json-position.js';
 import { JsonStreamError, streamJson, type JsonPath } from '../json-stream.js';
 import { reject, type ParseResult, type ParseSink, type Source } from '../parser.js';
@@ -177,6 +178,8 @@ function epoch(value: number): string | undefined {
  * UTC keeps the result the same wherever legible runs.
  */
 export function instant(value: unknown): string | undefined {
+  // Most tools already write toISOString's form: nothing to normalize.
+  if (typeof value === 'string' && isCanonicalInstant(value)) return value;
   if (typeof value === 'number') return epoch(value);
   const s = text(value);
   if (!s) return undefined;
