@@ -16,7 +16,7 @@ import { deserialize, serialize } from 'node:v8';
 import { dayOf } from '../evaluate/dates.js';
 import { PARSER_VERSION } from '../parse/registry.js';
 import { version } from '../util/version.js';
-import type { FileStamp } from '../model/types.js';
+import type { FileStamp, InputFile } from '../model/types.js';
 import type { IngestedFile, IngestSettings } from './ingest-file.js';
 
 interface KnownHash extends FileStamp {
@@ -64,8 +64,12 @@ export class ParseEntries {
     return join(this.dir, 'parsed', `${entryName(this.settings, path, sha256)}.bin`);
   }
 
-  /** A stored result that holds for this as-of date, or undefined. */
-  async get(path: string, sha256: string, asOf: string): Promise<IngestedFile | undefined> {
+  /**
+   * The stored result for this file (path and SHA-256) that holds for this as-of date, or undefined.
+   * Its summary names the file as it is now (where it lies, its stamp), not as it was when stored.
+   */
+  async get(input: InputFile, asOf: string): Promise<IngestedFile | undefined> {
+    const { path, sha256 } = input;
     const file = this.pathOf(path, sha256);
     let entry: Entry;
     try {
@@ -82,7 +86,7 @@ export class ParseEntries {
     // Used now: pruning goes by when an entry was last used.
     const now = new Date();
     await utimes(file, now, now).catch(() => {});
-    return result;
+    return { ...result, summary: { ...result.summary, file: input } };
   }
 
   async put(path: string, sha256: string, asOf: string, result: IngestedFile): Promise<void> {

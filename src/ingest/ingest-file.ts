@@ -77,8 +77,8 @@ export function createIngester(settings: IngestSettings, catalog: Catalog): Inge
     }
     // A file whose hash was known has been looked up already (see ingestAll); one hashed here may still
     // have been read before, under this name, in a build that did not know its stamp.
-    const hit = hashedAt !== undefined && file.sha256 ? await entries?.get(file.path, file.sha256, settings.asOf) : undefined;
-    if (hit) return { ...hit, summary: { ...hit.summary, file }, cached: true, hashedAt };
+    const hit = hashedAt !== undefined && file.sha256 ? await entries?.get(file, settings.asOf) : undefined;
+    if (hit) return { ...hit, cached: true, hashedAt };
     const result = await read({ ...collected, file }, { ...(contents ? { contents } : {}), ...(hashing ? { hashing } : {}) });
     if (hashing) {
       try {

@@ -121,9 +121,8 @@ async function ingestEvery(
     const missed = new Set<number>();
     await mapLimit(pending, FILES_AT_ONCE, async (i) => {
       const c = files[i]!;
-      const hit = c.file.sha256 && !c.rejection ? await entries.get(c.file.path, c.file.sha256, settings.asOf) : undefined;
-      // The stored summary names the file where it was then: this build's place is what counts.
-      if (hit) consume({ ...hit, summary: { ...hit.summary, file: c.file }, cached: true }, i);
+      const hit = c.file.sha256 && !c.rejection ? await entries.get(c.file, settings.asOf) : undefined;
+      if (hit) consume({ ...hit, cached: true }, i);
       else missed.add(i);
     });
     pending = pending.filter((i) => missed.has(i));
@@ -142,7 +141,7 @@ async function ingestEvery(
     idleTimeout: 1000,
     workerData: { settings, progress } satisfies WorkerData,
     // A small young generation keeps each worker's memory near what it holds, at little cost in time.
-    resourceLimits: { maxYoungGenerationSizeMb: Number(process.env.YG ?? 8) },
+    resourceLimits: { maxYoungGenerationSizeMb: 8 },
   });
   try {
     await Promise.all(

@@ -52,6 +52,16 @@ describe('streamJson', () => {
     );
   });
 
+  it('finds the end of strings with runs of backslashes and quotes, split at any byte', async () => {
+    const texts = ['\\', '\\"', '"\\\\', 'a\\\\\\b"', '\\"\\"', '陈\\伟"', '\\u0041\\"'];
+    const items = texts.map((t, i) => ({ [`k${t}`]: t, i, after: `${t}${t}` }));
+    const text = JSON.stringify({ items });
+    for (let size = 1; size <= 9; size++) {
+      const { elements } = await run(text, (p) => p.length === 1 && p[0] === 'items', size);
+      expect(elements.map((e) => e.value)).toEqual(items);
+    }
+  });
+
   it.each([
     ['[{"a":1},{"a":', /ends before it is complete/],
     ['[{"a":1},]', /unexpected "\]"/],
