@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * `npm run bench`: legible on three evidence corpora, against the floor (read + SHA-256 + JSON.parse
- * of the same bytes) and against a peer (the MITRE SAF CLI converting the same SARIF and ASFF files).
+ * of the same bytes, the fastest of three runs) and against a peer (the MITRE SAF CLI converting the
+ * same SARIF and ASFF files).
  *
  *   npm run bench [-- --sizes small,medium,large] [--runs 3] [--no-peer] [--json results.json]
  *
@@ -129,9 +130,13 @@ async function measure(/** @type {string} */ size) {
   let facts;
   let renderMs = /** @type {Record<string, number>} */ ({});
   for (let r = 0; r < runs; r++) {
-    const floor = await run(process.execPath, [join(root, 'bench', 'floor.js'), evidence]);
-    samples.floor.push(floor.wall);
-    rss.floor = Math.max(rss.floor, JSON.parse(floor.stdout).peakRssBytes);
+    // The floor is the fastest of three: the work no reader can avoid, not a machine's bad moment.
+    for (let f = 0, best = Infinity; f < 3; f++) {
+      const floor = await run(process.execPath, [join(root, 'bench', 'floor.js'), evidence]);
+      best = Math.min(best, floor.wall);
+      rss.floor = Math.max(rss.floor, JSON.parse(floor.stdout).peakRssBytes);
+      if (f === 2) samples.floor.push(best);
+    }
 
     // Ingest: everything but rendering (collect, hash, parse, map, evaluate), no cache.
     const ingest = await legible(dir, ['check', ...common, '--no-cache']);

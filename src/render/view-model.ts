@@ -13,7 +13,7 @@ import { citeFiles, groupFiles, LISTED_INPUTS } from './citations.js';
 
 export const HASH_PREFIX = 12;
 const EXCERPT_CHARS = 600;
-/** Practice notes and exceptions quoted per control, newest first; the others are named. */
+/** Notes of each kind (policy, practice, exception) quoted per control, newest first; the others are named. */
 const QUOTED_NOTES = 3;
 
 export interface PackContext {
@@ -85,8 +85,9 @@ export function packViewModel(ctx: PackContext) {
       justification: c.justification ?? '',
       latestEvidence: c.latestEvidence ?? 'none',
       freshness: c.freshness,
-      policies: c.policies.map(note),
-      // The newest few notes are quoted; the others are named, newest first (every one is in the appendix).
+      // The newest few notes of each kind are quoted; the others are named, newest first (every one is in the appendix).
+      policies: c.policies.slice(0, QUOTED_NOTES).map(note),
+      policiesListed: c.policies.slice(QUOTED_NOTES).map(listed),
       practices: c.practices.slice(0, QUOTED_NOTES).map(note),
       practicesListed: c.practices.slice(QUOTED_NOTES).map(listed),
       exceptions: c.exceptions.slice(0, QUOTED_NOTES).map(note),
