@@ -227,6 +227,28 @@ async function peerRun(/** @type {string} */ size, /** @type {string} */ dir, /*
   return { size, files: files.length, bytes, findings: ours.summary.stats.records, safSeconds, safPeakRss, legibleSeconds: ours.wall, legiblePeakRss: ours.summary.stats.peakRssBytes, failures };
 }
 
+/**
+ * Memory against the number of findings: the large corpus's CodeQL log read once, 4 times and 8 times
+ * (hard links under other names: a scanner re-run on the same code). Findings grow, distinct (check,
+ * resource) pairs do not, and neither should memory.
+ */
+async function repeats() {
+  const { dir, asOf } = await corpus('large');
+  const log = walk(join(dir, 'evidence')).find((f) => f.endsWith('.sarif') && f.includes('codeql'));
+  if (!log) return [];
+  const rows = [];
+  for (const copies of [1, 4, 8]) {
+    const evidence = join(dir, '.bench', `repeats-${copies}`);
+    rmSync(evidence, { recursive: true, force: true });
+    mkdirSync(evidence, { recursive: true });
+    for (let i = 0; i < copies; i++) linkSync(log, join(evidence, `scan-${i}.sarif`));
+    const ran = await legible(dir, ['check', '--as-of', asOf, '--evidence', evidence, '--no-cache']);
+    rows.push({ copies, findings: ran.summary.stats.records, pairs: ran.summary.stats.observations, seconds: ran.wall, peakRssBytes: ran.summary.stats.peakRssBytes });
+    rmSync(evidence, { recursive: true, force: true });
+  }
+  return rows;
+}
+
 const mb = (/** @type {number} */ bytes) => (bytes / 1024 / 1024).toFixed(0);
 const s = (/** @type {number} */ seconds) => seconds.toFixed(2);
 const int = (/** @type {number} */ n) => Math.round(n).toLocaleString('en');
@@ -274,6 +296,18 @@ if (peers.length) {
     table(
       ['corpus', 'files', 'MB', 'findings', 'SAF s', 'SAF peak RSS MB', 'legible s', 'legible peak RSS MB', 'SAF / legible', 'SAF failures'],
       peers.map((p) => [p.size, int(p.files), mb(p.bytes), int(p.findings), s(p.safSeconds), mb(p.safPeakRss), s(p.legibleSeconds), mb(p.legiblePeakRss), (p.safSeconds / p.legibleSeconds).toFixed(1), String(p.failures.length)]),
+    ),
+  );
+}
+if (sizes.includes('large')) {
+  const memory = await repeats();
+  lines.push(
+    '',
+    'Memory against findings: one CodeQL log of the large corpus, read 1, 4 and 8 times (the same scan re-run)',
+    '',
+    table(
+      ['copies', 'findings', 'distinct (check, resource) pairs', 'seconds', 'peak RSS MB'],
+      memory.map((m) => [String(m.copies), int(m.findings), int(m.pairs), s(m.seconds), mb(m.peakRssBytes)]),
     ),
   );
 }

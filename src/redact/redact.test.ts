@@ -369,3 +369,20 @@ describe('throughput sanity', () => {
     expect(redacted).toBe(5_000);
   });
 });
+
+describe('redacting a record', () => {
+  const base = { type: 'check' as const, format: 'native-json', file: 'checks/a.json', check: 'iam.mfa', status: 'fail' as const, rawControls: [], controls: [] };
+  it('gives the record itself back when no field could hold a secret', () => {
+    const record = { ...base, message: 'MFA is off for the break-glass user', resource: 'arn:aws:iam::111122223333:user/breakglass' };
+    const result = redactRecord(record);
+    expect(result.record).toBe(record);
+    expect(result.redactions).toEqual([]);
+  });
+  it('still finds a secret in any one scanned field, the last included', () => {
+    const record = { ...base, message: 'fine', location: 'config/app.env: AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+    const result = redactRecord(record);
+    expect(result.record).not.toBe(record);
+    expect(result.record.location).not.toContain('wJalrXUtnFEMI');
+    expect(result.redactions.map((r) => r.field)).toEqual(['location']);
+  });
+});
