@@ -6,7 +6,7 @@ import { loadCatalog } from './catalog/catalog.js';
 import { collect } from './collect/collect.js';
 import { ConfigError, mappingSpec, resolveConfig, type ConfigOptions, type ResolvedConfig } from './config/load.js';
 import { evaluate } from './evaluate/evaluate.js';
-import { KnownHashes, pruneEntries } from './ingest/cache.js';
+import { entryName, KnownHashes, pruneEntries, settingsKey } from './ingest/cache.js';
 import { ingestAll } from './ingest/pool.js';
 import { diagnostic } from './diagnostics/codes.js';
 import { ObservationIndex } from './evaluate/observations.js';
@@ -129,7 +129,8 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
   });
   if (known && cacheDir) {
     await known.save(config.evidenceDir);
-    await pruneEntries(cacheDir, Date.now());
+    const key = settingsKey(settings);
+    await pruneEntries(cacheDir, new Set(inputs.filter((i) => i.file.sha256).map((i) => entryName(key, i.file.path, i.file.sha256))), Date.now());
   }
   const ingestedAt = performance.now();
   const byFile = (a: { file: string }, b: { file: string }) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);

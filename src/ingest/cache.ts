@@ -10,7 +10,9 @@
  * would not show in them.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { threadId } from 'node:worker_threads';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { dayOf } from '../evaluate/dates.js';
@@ -27,7 +29,7 @@ interface KnownHash extends FileStamp {
 
 /** A file changed this little before it was hashed may have changed again unseen. */
 const RACY_MS = 2000;
-/** Entries no build has used for this long are removed. */
+/** Entries written this long ago and not used by the build at hand are removed. */
 const UNUSED_MS = 14 * 86_400_000;
 const FORMAT = 'legible-parse-cache/1';
 
@@ -42,7 +44,7 @@ export function settingsKey(settings: IngestSettings): string {
 
 /** Where one file's parse is stored: a name derived from its path, content and the settings. */
 export function entryName(settings: string, path: string, sha256: string): string {
-  return createHash('sha256').update(`${settings}\u0000${path}\u0000${sha256}`).digest('hex');
+  return `${createHash('sha256').update(`${settings}\u0000${path}\u0000${sha256}`).digest('hex')}.bin`;
 }
 
 interface Entry {
@@ -53,15 +55,21 @@ interface Entry {
   result: IngestedFile;
 }
 
-/** The parse cache's entries, read and written by whichever thread reads the file. */
+/**
+ * The parse cache's entries, read and written by whichever thread reads the file. Entries are small
+ * and many: they are read and written with synchronous calls, which cost a fraction of the promise
+ * round trips (a worker has nothing else to do meanwhile).
+ */
 export class ParseEntries {
+  private folderMade = false;
+
   constructor(
     readonly dir: string,
     private readonly settings: string,
   ) {}
 
   private pathOf(path: string, sha256: string): string {
-    return join(this.dir, 'parsed', `${entryName(this.settings, path, sha256)}.bin`);
+    return join(this.dir, 'parsed', entryName(this.settings, path, sha256));
   }
 
   /**
@@ -73,7 +81,7 @@ export class ParseEntries {
     const file = this.pathOf(path, sha256);
     let entry: Entry;
     try {
-      entry = deserialize(await readFile(file)) as Entry;
+      entry = deserialize(readFileSync(file)) as Entry;
     } catch {
       return undefined;
     }
@@ -83,22 +91,24 @@ export class ParseEntries {
     // would be now, holds for any as-of date.
     const independent = result.setAside === 0 && (result.newest === undefined || dayOf(result.newest) <= asOf);
     if (!independent && entry.asOf !== asOf) return undefined;
-    // Used now: pruning goes by when an entry was last used.
-    const now = new Date();
-    await utimes(file, now, now).catch(() => {});
     return { ...result, summary: { ...result.summary, file: input } };
   }
 
   async put(path: string, sha256: string, asOf: string, result: IngestedFile): Promise<void> {
     const target = this.pathOf(path, sha256);
-    const temporary = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    const temporary = `${target}.${process.pid}.${threadId}.tmp`;
     try {
-      await mkdir(join(this.dir, 'parsed'), { recursive: true });
-      await writeFile(temporary, serialize({ format: FORMAT, path, sha256, asOf, result } satisfies Entry));
-      await rename(temporary, target);
+      if (!this.folderMade) mkdirSync(join(this.dir, 'parsed'), { recursive: true });
+      this.folderMade = true;
+      writeFileSync(temporary, serialize({ format: FORMAT, path, sha256, asOf, result } satisfies Entry));
+      renameSync(temporary, target);
     } catch {
       // A cache that cannot be written only makes the next build slower.
-      await rm(temporary, { force: true }).catch(() => {});
+      try {
+        rmSync(temporary, { force: true });
+      } catch {
+        // Not even a temporary was made.
+      }
     }
   }
 }
@@ -151,8 +161,11 @@ export class KnownHashes {
   }
 }
 
-/** Remove entries no build has used for UNUSED_MS, and temporaries left by builds that were stopped. */
-export async function pruneEntries(dir: string, now: number): Promise<void> {
+/**
+ * Remove entries this build did not use (`used`, by name) that were written more than UNUSED_MS ago,
+ * and temporaries left by builds that were stopped.
+ */
+export async function pruneEntries(dir: string, used: ReadonlySet<string>, now: number): Promise<void> {
   const parsed = join(dir, 'parsed');
   let names: string[];
   try {
@@ -161,6 +174,7 @@ export async function pruneEntries(dir: string, now: number): Promise<void> {
     return;
   }
   for (const name of names) {
+    if (used.has(name)) continue;
     const path = join(parsed, name);
     try {
       const age = now - (await stat(path)).mtimeMs;
