@@ -32,6 +32,7 @@ describe('citing many files', () => {
     expect(folderOf('a.json')).toBe('./');
     expect(folderOf('checks/a.json')).toBe('checks/');
     expect(folderOf('scans/sarif/x/y/z.sarif')).toBe('scans/sarif/');
+    expect(folderOf('scans/sarif/z.sarif')).toBe('scans/sarif/');
     expect(groupFiles([{ file: 'a/b/1', format: 'x', records: 2 }, { file: 'a/b/2', format: 'x', records: 3 }, { file: 'c/3', format: 'y' }])).toEqual([
       { folder: 'a/b/', format: 'x', files: 2, records: 5, newest: '' },
       { folder: 'c/', format: 'y', files: 1, records: 0, newest: '' },

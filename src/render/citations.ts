@@ -23,9 +23,12 @@ export interface FileGroup {
   newest: string;
 }
 
+/** The first two folders of a path (`a/b/` of `a/b/c/d.json`), or `./` for a file at the top. */
 export const folderOf = (path: string) => {
-  const parts = path.split('/').slice(0, -1).slice(0, 2);
-  return parts.length ? `${parts.join('/')}/` : './';
+  const first = path.indexOf('/');
+  if (first < 0) return './';
+  const second = path.indexOf('/', first + 1);
+  return path.slice(0, (second < 0 ? first : second) + 1);
 };
 
 /** Count files by folder and format, biggest groups first. */
@@ -55,11 +58,21 @@ export function citeFiles(
 ): { named: string[]; counted: FileGroup[] } {
   const limit = options.limit ?? NAMED_FILES;
   const always = files.filter((f) => options.always?.has(f));
-  const others = files
-    .filter((f) => !options.always?.has(f))
-    .sort((a, b) => (options.newest?.get(b) ?? '').localeCompare(options.newest?.get(a) ?? '') || a.localeCompare(b));
-  const named = [...always, ...others.slice(0, limit)].sort();
-  const counted = groupFiles(others.slice(limit).map((file) => ({ file, format: inputs.get(file)?.format ?? 'unknown', ...(options.newest?.get(file) ? { newest: options.newest.get(file)! } : {}) })));
+  const others = files.filter((f) => !options.always?.has(f));
+  const newest = (f: string) => options.newest?.get(f) ?? '';
+  const newerFirst = (a: string, b: string) => newest(b).localeCompare(newest(a)) || a.localeCompare(b);
+  // The newest `limit` kept in order as the files go by: a control may rest on thousands of them.
+  const top: string[] = [];
+  for (const f of others) {
+    if (top.length >= limit && (limit === 0 || newerFirst(f, top[limit - 1]!) >= 0)) continue;
+    let at = top.length;
+    while (at > 0 && newerFirst(f, top[at - 1]!) < 0) at--;
+    top.splice(at, 0, f);
+    if (top.length > limit) top.pop();
+  }
+  const shown = new Set(top);
+  const named = [...always, ...top].sort();
+  const counted = groupFiles(others.filter((f) => !shown.has(f)).map((file) => ({ file, format: inputs.get(file)?.format ?? 'unknown', ...(options.newest?.get(file) ? { newest: options.newest.get(file)! } : {}) })));
   return { named, counted };
 }
 

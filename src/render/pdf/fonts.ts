@@ -46,7 +46,7 @@ export interface FontRun {
 }
 
 /** A piece of text shaped by fontkit (GSUB and GPOS applied), in font units. */
-interface Shaped {
+export interface Shaped {
   ids: number[];
   /** Per glyph: its advance width, its code points, and its position (advance with kerning, offsets). */
   advances: number[];
@@ -60,6 +60,10 @@ interface LoadedFace extends Face {
   readonly unitsPerEm: number;
   /** Text shaped once per process, for measuring and (see shareShaping) for drawing. */
   readonly shaped: Map<string, Shaped>;
+  /** Two-character strings, and whether they shape as their characters do alone (see composeAscii). */
+  readonly independentPairs: Map<string, boolean>;
+  /** Words as pdfkit lays them out for drawing (see shareShaping), once per process. */
+  readonly drawn: Map<string, WordLayout>;
 }
 
 const faces = new Map<string, LoadedFace>();
@@ -77,6 +81,8 @@ function loadFace(name: string, file: string, kind: Face['kind']): LoadedFace {
     ascent: font.ascent / font.unitsPerEm,
     descent: -font.descent / font.unitsPerEm,
     shaped: new Map(),
+    independentPairs: new Map(),
+    drawn: new Map(),
   };
   faces.set(name, face);
   return face;
@@ -229,7 +235,7 @@ export function splitByCoverage(text: string, style: TextStyleKey): FontRun[] {
 
 const MAX_SHAPED = 50_000;
 
-function shape(face: LoadedFace, text: string): Shaped {
+function layoutWithFontkit(face: LoadedFace, text: string): Shaped {
   const cached = face.shaped.get(text);
   if (cached) return cached;
   const run = face.font.layout(text);
@@ -245,47 +251,168 @@ function shape(face: LoadedFace, text: string): Shaped {
   return shaped;
 }
 
-/** Advance width of `text` in `face` at 1pt (kerning and default features applied, as pdfkit does). */
-export function unitWidth(face: Face, text: string): number {
-  const loaded = faces.get(face.name);
-  if (!loaded) throw new Error(`face ${face.name} not loaded`);
-  return shape(loaded, text).advanceWidth / loaded.unitsPerEm;
+const samePosition = (a: Shaped['positions'][number], b: Shaped['positions'][number]) =>
+  a.xAdvance === b.xAdvance && a.yAdvance === b.yAdvance && a.xOffset === b.xOffset && a.yOffset === b.yOffset;
+
+/** Whether fontkit shapes the two characters together exactly as it shapes each alone: no ligature, no kerning. */
+function independentPair(face: LoadedFace, pair: string): boolean {
+  let known = face.independentPairs.get(pair);
+  if (known !== undefined) return known;
+  const both = layoutWithFontkit(face, pair);
+  const left = layoutWithFontkit(face, pair[0]!);
+  const right = layoutWithFontkit(face, pair[1]!);
+  const apart = [...left.ids, ...right.ids];
+  const apartPositions = [...left.positions, ...right.positions];
+  known = both.ids.length === apart.length && both.ids.every((id, i) => id === apart[i] && samePosition(both.positions[i]!, apartPositions[i]!));
+  face.independentPairs.set(pair, known);
+  return known;
 }
 
-/** pdfkit's embedded font (0.20, pinned): the word layout its text drawing asks for. */
+/** Visible ASCII without spaces: the words where one glyph per character is the rule. */
+const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
+
+/**
+ * Shape a visible-ASCII word from cached pieces: it is cut between two characters wherever the pairs
+ * on both sides of the cut and across it shape independently (so a ligature and whatever kerns with
+ * it stay in one piece). Paths, hashes and identifiers, thousands of them and each new, then cost a
+ * few lookups instead of a pass of fontkit's OpenType machinery; the glyphs and positions are the
+ * same (checked against fontkit in fonts.test.ts).
+ */
+function composeAscii(face: LoadedFace, text: string): Shaped | undefined {
+  const cuts = [0];
+  for (let i = 1; i < text.length; i++) {
+    if (!independentPair(face, text.slice(i - 1, i + 1))) continue;
+    if (i >= 2 && !independentPair(face, text.slice(i - 2, i))) continue;
+    if (i + 1 < text.length && !independentPair(face, text.slice(i, i + 2))) continue;
+    cuts.push(i);
+  }
+  if (cuts.length === 1) return undefined;
+  cuts.push(text.length);
+  const shaped: Shaped = { ids: [], advances: [], codePoints: [], positions: [], advanceWidth: 0 };
+  for (let c = 1; c < cuts.length; c++) {
+    const piece = layoutWithFontkit(face, text.slice(cuts[c - 1], cuts[c]));
+    for (let g = 0; g < piece.ids.length; g++) {
+      shaped.ids.push(piece.ids[g]!);
+      shaped.advances.push(piece.advances[g]!);
+      shaped.codePoints.push(piece.codePoints[g]!);
+      shaped.positions.push(piece.positions[g]!);
+    }
+    shaped.advanceWidth += piece.advanceWidth;
+  }
+  return shaped;
+}
+
+function shape(face: LoadedFace, text: string): Shaped {
+  const cached = face.shaped.get(text);
+  if (cached) return cached;
+  const composed = text.length > 2 && VISIBLE_ASCII.test(text) ? composeAscii(face, text) : undefined;
+  if (!composed) return layoutWithFontkit(face, text);
+  if (face.shaped.size >= MAX_SHAPED) face.shaped.clear();
+  face.shaped.set(text, composed);
+  return composed;
+}
+
+function loaded(face: Face): LoadedFace {
+  const found = faces.get(face.name);
+  if (!found) throw new Error(`face ${face.name} not loaded`);
+  return found;
+}
+
+/** `text` shaped in `face`, in font units, as pdfkit draws it (kerning and default features applied). */
+export const shapeText = (face: Face, text: string): Readonly<Shaped> => shape(loaded(face), text);
+
+/** Advance width of `text` in `face` at 1pt. */
+export const unitWidth = (face: Face, text: string): number => shapeText(face, text).advanceWidth / loaded(face).unitsPerEm;
+
+interface GlyphPosition {
+  xAdvance: number;
+  yAdvance: number;
+  xOffset: number;
+  yOffset: number;
+  advanceWidth: number;
+}
+
+interface WordLayout {
+  glyphs: { id: number; advanceWidth: number; codePoints: number[] }[];
+  positions: GlyphPosition[];
+  advanceWidth: number;
+}
+
+/** pdfkit's embedded font (0.20, pinned): the word layout and glyph encoding its text drawing asks for. */
 interface EmbeddedFontInternals {
   scale: number;
-  layoutCache?: Record<string, unknown>;
-  layoutCached(text: string): unknown;
+  layoutCached(text: string): WordLayout;
+  encode(text: string, features?: unknown): [string[], GlyphPosition[]];
+  subset: { includeGlyph(id: number): number };
+  widths: (number | undefined)[];
+  unicode: (number[] | undefined)[];
 }
 
 /**
- * Let a document's embedded font draw with the shapes measured here: pdfkit lays out each word (with
- * its trailing space) again in every document, so every new word was shaped twice. Word and space are
- * shaped apart, as the layout measures them.
+ * A word (with its trailing space, as pdfkit splits lines) laid out in pdfkit's units, 1000 per em:
+ * word and space shaped apart, as the layout measures them.
+ */
+function wordLayout(face: LoadedFace, text: string): WordLayout {
+  const hit = face.drawn.get(text);
+  if (hit) return hit;
+  const scale = 1000 / face.unitsPerEm;
+  const parts = text.length > 1 && text.endsWith(' ') ? [text.slice(0, -1), ' '] : [text];
+  const run: WordLayout = { glyphs: [], positions: [], advanceWidth: 0 };
+  for (const part of parts) {
+    const shaped = shape(face, part);
+    shaped.ids.forEach((id, i) => {
+      const p = shaped.positions[i]!;
+      const advance = shaped.advances[i]!;
+      run.glyphs.push({ id, advanceWidth: advance, codePoints: shaped.codePoints[i]! });
+      run.positions.push({ xAdvance: p.xAdvance * scale, yAdvance: p.yAdvance * scale, xOffset: p.xOffset * scale, yOffset: p.yOffset * scale, advanceWidth: advance * scale });
+      run.advanceWidth += p.xAdvance * scale;
+    });
+  }
+  if (face.drawn.size >= MAX_SHAPED) face.drawn.clear();
+  face.drawn.set(text, run);
+  return run;
+}
+
+/**
+ * Let a document's embedded font draw with the shapes measured here: pdfkit lays out each word again
+ * in every document, so every new word was shaped twice; and it encoded every word of every line
+ * drawn, concatenating arrays as it went. Here a word is laid out once per process and its glyphs
+ * encoded once per document (glyph numbers belong to the document's font subset); what comes out is
+ * what pdfkit's own `layoutCached` and `encode` give.
  */
 function shareShaping(embedded: EmbeddedFontInternals, face: LoadedFace): void {
-  const cache = (embedded.layoutCache ??= Object.create(null) as Record<string, unknown>);
-  embedded.layoutCached = function layoutCached(text: string) {
-    const hit = cache[text];
-    if (hit) return hit;
-    const parts = text.length > 1 && text.endsWith(' ') ? [text.slice(0, -1), ' '] : [text];
-    const glyphs: { id: number; advanceWidth: number; codePoints: number[] }[] = [];
-    const positions: { xAdvance: number; yAdvance: number; xOffset: number; yOffset: number; advanceWidth: number }[] = [];
-    let advanceWidth = 0;
-    for (const part of parts) {
-      const shaped = shape(face, part);
-      shaped.ids.forEach((id, i) => {
-        const p = shaped.positions[i]!;
-        const advance = shaped.advances[i]!;
-        glyphs.push({ id, advanceWidth: advance, codePoints: shaped.codePoints[i]! });
-        positions.push({ xAdvance: p.xAdvance * this.scale, yAdvance: p.yAdvance * this.scale, xOffset: p.xOffset * this.scale, yOffset: p.yOffset * this.scale, advanceWidth: advance * this.scale });
-        advanceWidth += p.xAdvance * this.scale;
-      });
+  embedded.layoutCached = (text: string) => wordLayout(face, text);
+  const encodeWithFeatures = embedded.encode;
+  const encoded = new Map<string, { hex: string[]; positions: GlyphPosition[] }>();
+  const encodeWord = (word: string) => {
+    const run = wordLayout(face, word);
+    const hex = run.glyphs.map((glyph) => {
+      const gid = embedded.subset.includeGlyph(glyph.id);
+      embedded.widths[gid] ??= glyph.advanceWidth * embedded.scale;
+      embedded.unicode[gid] ??= glyph.codePoints;
+      return `0000${gid.toString(16)}`.slice(-4);
+    });
+    const entry = { hex, positions: run.positions };
+    encoded.set(word, entry);
+    return entry;
+  };
+  embedded.encode = function encode(text: string, features?: unknown) {
+    if (features) return encodeWithFeatures.call(this, text, features);
+    const hex: string[] = [];
+    const positions: GlyphPosition[] = [];
+    // Words end after a space or tab, which they keep, as in pdfkit's layout.
+    let start = 0;
+    for (let i = 0; i < text.length; i++) {
+      if (text[i] !== ' ' && text[i] !== '\t' && i + 1 < text.length) continue;
+      const word = text.slice(start, i + 1);
+      const entry = encoded.get(word) ?? encodeWord(word);
+      for (let g = 0; g < entry.hex.length; g++) {
+        hex.push(entry.hex[g]!);
+        positions.push(entry.positions[g]!);
+      }
+      start = i + 1;
     }
-    const run = { glyphs, positions, advanceWidth };
-    cache[text] = run;
-    return run;
+    return [hex, positions];
   };
 }
 
