@@ -115,6 +115,8 @@ function summarize(analysis: Analysis, result: BuildResult | undefined, cwd: str
   };
 }
 
+const counted = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 function printSummary(io: Io, summary: ReturnType<typeof summarize>): void {
   const catalog = loadCatalog();
   const lines = [`legible ${summary.version}: evaluated as of ${summary.asOf}`];
@@ -124,12 +126,12 @@ function printSummary(io: Io, summary: ReturnType<typeof summarize>): void {
     const counts = summary.controls[f.id]!;
     lines.push(`${f.name}: ${statusOrder.map((s) => `${counts[s]} ${statusLabel[s].toLowerCase()}`).join(', ')}`);
   }
-  lines.push(`diagnostics: ${summary.diagnostics.errors} errors, ${summary.diagnostics.warnings} warnings`);
+  lines.push(`diagnostics: ${counted(summary.diagnostics.errors, 'error')}, ${counted(summary.diagnostics.warnings, 'warning')}`);
   if (summary.outputs.length) lines.push(`wrote: ${summary.outputs.join(', ')}`);
   const { stats } = summary;
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   lines.push(
-    `time: ${seconds(stats.ms.total)} (read ${stats.files} files in ${seconds(stats.ms.ingest)}, ${stats.cached} from the cache, ${stats.workers} workers${stats.ms.render !== undefined ? `; rendered in ${seconds(stats.ms.render)}` : ''})`,
+    `time: ${seconds(stats.ms.total)} (read ${counted(stats.files, 'file')} in ${seconds(stats.ms.ingest)}, ${stats.cached} from the cache, ${counted(stats.workers, 'worker')}${stats.ms.render !== undefined ? `; rendered in ${seconds(stats.ms.render)}` : ''})`,
   );
   io.out(`${lines.join('\n')}\n`);
 }

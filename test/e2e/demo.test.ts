@@ -32,6 +32,8 @@ describe('the demo evidence folder', () => {
     expect([...formats].sort()).toEqual(['checkov', 'junit', 'native-csv', 'native-json', 'native-jsonl', 'native-xlsx', 'note', 'prowler-ocsf', 'sarif', 'trivy']);
     expect(manifest.inputs.filter((i) => !i.accepted).map((i) => i.path)).toEqual(['checks/legacy-export.json', 'notes/README.txt']);
     expect(stdout).toMatch(/2 rejected/);
+    // The two rejected files are errors; the Checkov report without a date is the one warning.
+    expect(stdout).toMatch(/^diagnostics: 2 errors, 1 warning$/m);
   });
 
   it.each([
