@@ -11,11 +11,12 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { threadId } from 'node:worker_threads';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { dayOf } from '../evaluate/dates.js';
+import { writeAtomic } from '../output/write.js';
 import { PARSER_VERSION } from '../parse/registry.js';
 import { version } from '../util/version.js';
 import type { FileStamp, InputFile } from '../model/types.js';
@@ -76,7 +77,7 @@ export class ParseEntries {
    * The stored result for this file (path and SHA-256) that holds for this as-of date, or undefined.
    * Its summary names the file as it is now (where it lies, its stamp), not as it was when stored.
    */
-  async get(input: InputFile, asOf: string): Promise<IngestedFile | undefined> {
+  get(input: InputFile, asOf: string): IngestedFile | undefined {
     const { path, sha256 } = input;
     const file = this.pathOf(path, sha256);
     let entry: Entry;
@@ -94,7 +95,7 @@ export class ParseEntries {
     return { ...result, summary: { ...result.summary, file: input } };
   }
 
-  async put(path: string, sha256: string, asOf: string, result: IngestedFile): Promise<void> {
+  put(path: string, sha256: string, asOf: string, result: IngestedFile): void {
     const target = this.pathOf(path, sha256);
     const temporary = `${target}.${process.pid}.${threadId}.tmp`;
     try {
@@ -157,7 +158,8 @@ export class KnownHashes {
     const merged: Record<string, KnownHash> = {};
     for (const [path, k] of this.known) if (!path.startsWith(`${evidenceDir}/`)) merged[path] = k;
     for (const [path, k] of this.next) merged[path] = k;
-    await writeAtomically(this.file, JSON.stringify(merged));
+    // A record that cannot be saved only means files are hashed again next time.
+    await writeAtomic(dirname(this.file), basename(this.file), JSON.stringify(merged)).catch(() => {});
   }
 }
 
@@ -182,16 +184,5 @@ export async function pruneEntries(dir: string, used: ReadonlySet<string>, now: 
     } catch {
       // Gone already.
     }
-  }
-}
-
-async function writeAtomically(path: string, content: string): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
-  try {
-    await mkdir(join(path, '..'), { recursive: true });
-    await writeFile(temporary, content);
-    await rename(temporary, path);
-  } catch {
-    await rm(temporary, { force: true }).catch(() => {});
   }
 }

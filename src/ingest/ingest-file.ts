@@ -77,7 +77,7 @@ export function createIngester(settings: IngestSettings, catalog: Catalog): Inge
     }
     // A file whose hash was known has been looked up already (see ingestAll); one hashed here may still
     // have been read before, under this name, in a build that did not know its stamp.
-    const hit = hashedAt !== undefined && file.sha256 ? await entries?.get(file, settings.asOf) : undefined;
+    const hit = hashedAt !== undefined && file.sha256 ? entries?.get(file, settings.asOf) : undefined;
     if (hit) return { ...hit, cached: true, hashedAt };
     const result = await read({ ...collected, file }, { ...(contents ? { contents } : {}), ...(hashing ? { hashing } : {}) });
     if (hashing) {
@@ -89,7 +89,7 @@ export function createIngester(settings: IngestSettings, catalog: Catalog): Inge
       }
       result.summary = { ...result.summary, file };
     }
-    await entries?.put(file.path, file.sha256, settings.asOf, result);
+    entries?.put(file.path, file.sha256, settings.asOf, result);
     return { ...result, cached: false, ...(hashedAt !== undefined ? { hashedAt } : {}) };
   };
 }

@@ -118,14 +118,12 @@ async function ingestEvery(
   let pending = files.map((_, i) => i);
   if (settings.cacheDir !== undefined) {
     const entries = new ParseEntries(settings.cacheDir, settingsKey(settings));
-    const missed = new Set<number>();
-    await mapLimit(pending, FILES_AT_ONCE, async (i) => {
+    pending = pending.filter((i) => {
       const c = files[i]!;
-      const hit = c.file.sha256 && !c.rejection ? await entries.get(c.file, settings.asOf) : undefined;
+      const hit = c.file.sha256 && !c.rejection ? entries.get(c.file, settings.asOf) : undefined;
       if (hit) consume({ ...hit, cached: true }, i);
-      else missed.add(i);
+      return !hit;
     });
-    pending = pending.filter((i) => missed.has(i));
   }
   const workers = Math.min(workerCount(pending.map((i) => files[i]!), options.workers), MAX_WORKERS);
   const tasks = tasksOf(files, pending);
