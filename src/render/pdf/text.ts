@@ -104,18 +104,27 @@ export function toAtoms(runs: readonly Run[], style: InlineStyle, pre = false): 
       }
       buffer = '';
     };
+    // Closing punctuation right after a finished word (e.g. after a CJK character): that word is
+    // reopened so the line cannot start with it.
+    const reopenLastWord = (): void => {
+      const last = atoms[atoms.length - 1];
+      if (last?.kind === 'word') {
+        atoms.pop();
+        word = last;
+      }
+    };
+    /** A space atom, unless one just went before (outside preformatted text, spaces collapse). */
+    const addSpace = (text: string, face: Face): void => {
+      if (!pre && atoms[atoms.length - 1]?.kind === 'space') return;
+      const width = measureSeg(text, face, size);
+      atoms.push({ kind: 'space', width, seg: { text, face, oblique: false, size, color: style.color, strike: run.strike, width } });
+    };
     if (PRINTABLE_ASCII.test(run.text)) {
       // Most text: split at spaces rather than char by char. No ASCII character breaks anywhere, and
       // closing punctuation can only need the word before it reopened at the start of the run.
       const text = run.text;
       const first = text.charAt(0);
-      if (first && word === null && NO_LINE_START.has(first)) {
-        const last = atoms[atoms.length - 1];
-        if (last?.kind === 'word') {
-          atoms.pop();
-          word = last;
-        }
-      }
+      if (first && word === null && NO_LINE_START.has(first)) reopenLastWord();
       for (let at = 0; at < text.length; ) {
         const space = text.indexOf(' ', at);
         const end = space === -1 ? text.length : space;
@@ -123,26 +132,14 @@ export function toAtoms(runs: readonly Run[], style: InlineStyle, pre = false): 
         if (space === -1) break;
         flush();
         finishWord();
-        const last = atoms[atoms.length - 1];
-        if (pre || last?.kind !== 'space') {
-          const width = measureSeg(' ', spaceFace, size);
-          atoms.push({ kind: 'space', width, seg: { text: ' ', face: spaceFace, oblique: false, size, color: style.color, strike: run.strike, width } });
-        }
+        addSpace(' ', spaceFace);
         at = space + 1;
       }
       flush();
       continue;
     }
     for (const ch of run.text) {
-      if (buffer === '' && word === null && NO_LINE_START.has(ch)) {
-        // Closing punctuation right after a finished word (e.g. after a CJK
-        // character): reopen that word so the line cannot start with it.
-        const last = atoms[atoms.length - 1];
-        if (last?.kind === 'word') {
-          atoms.pop();
-          word = last;
-        }
-      }
+      if (buffer === '' && word === null && NO_LINE_START.has(ch)) reopenLastWord();
       if (ch === '\n') {
         flush();
         finishWord();
@@ -158,15 +155,7 @@ export function toAtoms(runs: readonly Run[], style: InlineStyle, pre = false): 
         flush();
         finishWord();
         const text = ch === '\t' ? (pre ? '    ' : ' ') : ch === '\u3000' ? ch : ' ';
-        const last = atoms[atoms.length - 1];
-        if (!pre && last?.kind === 'space') continue;
-        const face = text === '\u3000' ? primaryFaceFor(text, key) : spaceFace;
-        const width = measureSeg(text, face, size);
-        atoms.push({
-          kind: 'space',
-          width,
-          seg: { text, face, oblique: false, size, color: style.color, strike: run.strike, width },
-        });
+        addSpace(text, text === '\u3000' ? primaryFaceFor(text, key) : spaceFace);
       } else if (BREAK_ANYWHERE.test(ch)) {
         flush();
         // Break before this character unless the word so far is only opening
