@@ -90,7 +90,7 @@ export function countRecord(): void {
   parsing.records++;
 }
 
-/** A stream of a file being parsed, its progress counted in bytesParsed(). */
+/** A stream of a file being parsed, its progress counted in parsedSoFar(). */
 export function parseStream(path: string, size?: number): ReadStream {
   const stream = readStream(path, size);
   parsing.open.add(stream);
@@ -124,10 +124,12 @@ export function linesOf(chunks: AsyncIterable<Buffer | string>): AsyncIterable<{
         pending = text.slice(start);
         if (final && pending) yield pending;
       }
+      // The first line loses a byte-order mark.
+      const numbered = (text: string) => ({ line: ++line, text: line === 1 ? text.replace(/^\uFEFF/, '') : text });
       for await (const chunk of chunks) {
-        for (const text of split(pending + (typeof chunk === 'string' ? chunk : decoder.write(chunk)), false)) yield { line: ++line, text: line === 1 ? text.replace(/^\uFEFF/, '') : text };
+        for (const text of split(pending + (typeof chunk === 'string' ? chunk : decoder.write(chunk)), false)) yield numbered(text);
       }
-      for (const text of split(pending + decoder.end(), true)) yield { line: ++line, text: line === 1 ? text.replace(/^\uFEFF/, '') : text };
+      for (const text of split(pending + decoder.end(), true)) yield numbered(text);
     },
   };
 }
