@@ -90,6 +90,10 @@ const emptyGathered = (): Gathered => ({
   },
 });
 
+const sourceRank: Record<ControlMapping['source'], number> = { explicit: 0, tool: 1, 'config-rule': 2, 'default-rule': 3, crosswalk: 4 };
+/** Named in the evidence first, the crosswalk last: the same order whatever order the findings came in. */
+const bySource = (a: ControlMapping, b: ControlMapping) => sourceRank[a.source] - sourceRank[b.source] || (a.via ?? '').localeCompare(b.via ?? '');
+
 function mappingsByControl(controls: ControlMapping[]): Map<string, ControlMapping[]> {
   const byControl = new Map<string, ControlMapping[]>();
   for (const m of controls) {
@@ -172,7 +176,7 @@ function gatherByControl(input: EvaluateInput): { byControl: Map<string, Gathere
     summary.passing = [...passing].sort((a, b) => a[0].localeCompare(b[0])).map(([check, resources]) => ({ check, resources }));
     summary.files = [...files]
       .sort((a, b) => a[0].localeCompare(b[0]))
-      .map(([file, f]) => ({ file, mappings: [...f.mappings.values()], ...(f.newest ? { newest: f.newest } : {}) }));
+      .map(([file, f]) => ({ file, mappings: [...f.mappings.values()].sort(bySource), ...(f.newest ? { newest: f.newest } : {}) }));
   }
   return { byControl, findings };
 }
