@@ -5,17 +5,17 @@ import { previousManifestSchema, type PreviousManifest } from './evaluate/compar
 import { loadCatalog } from './catalog/catalog.js';
 import { collect } from './collect/collect.js';
 import { ConfigError, mappingSpec, resolveConfig, type ConfigOptions, type ResolvedConfig } from './config/load.js';
-import { evaluate } from './evaluate/evaluate.js';
-import { entryName, KnownHashes, pruneEntries, settingsKey } from './ingest/cache.js';
+import { evaluateGathered, gatherer, type EvaluationContext } from './evaluate/evaluate.js';
+import { KnownHashes } from './ingest/cache.js';
 import { ingestAll } from './ingest/pool.js';
 import { diagnostic } from './diagnostics/codes.js';
-import { ObservationIndex } from './evaluate/observations.js';
 import type { Evaluation } from './model/evaluation.js';
 import type { Diagnostic, InputSummary, NoteRecord } from './model/types.js';
 import { buildManifest, type Manifest } from './output/manifest.js';
 import { lockOutput } from './output/lock.js';
 import type { Redaction } from './redact/redact.js';
 import { writeAtomic, type WrittenFile } from './output/write.js';
+import { Store } from './store/store.js';
 import { version } from './util/version.js';
 
 export interface Analysis {
@@ -39,7 +39,7 @@ export interface BuildResult extends Analysis {
 export interface AnalyzeOptions extends ConfigOptions {
   /** Parse and render workers: 0 does everything in this thread; by default one per core, where it pays. */
   workers?: number;
-  /** The parse cache's folder, or false for none; by default `.legible-cache` in `cwd`. */
+  /** The cache folder (the store and known hashes), or false for none; by default `.legible-cache` in `cwd`. */
   cache?: string | false;
   /** Told how the build is going: as files are read, then as documents are rendered. */
   onProgress?: (progress: Progress) => void;
@@ -63,21 +63,23 @@ export interface AnalysisStats {
   files: number;
   bytes: number;
   records: number;
-  /** Inputs whose parse came from the cache. */
+  /** Inputs whose result came from the store in the cache. */
   cached: number;
   /** Inputs hashed in this build (the others' stamps were unchanged since they were hashed). */
   hashed: number;
   workers: number;
-  /** Latest observations kept, one per check and resource. */
+  /** Latest observations evaluated, one per check and resource. */
   observations: number;
+  /** Where the store was: in the cache folder, or in a temporary one (no cache, or the cache's store in use by another build). */
+  store: 'cache' | 'temporary';
   ms: { collect: number; ingest: number; evaluate: number };
 }
 
 /**
  * Collect, parse, map and evaluate: everything but rendering. Files are read in parallel workers (or
- * come from the parse cache); each file's observations are staged there and folded into the
- * latest-observation index here, so nothing holds every finding. Throws ConfigError on unusable
- * configuration.
+ * come from the store, when it holds them unchanged); each file's check results are staged there and
+ * loaded into the store here, and evaluation reads the store's answers a chunk at a time, so nothing
+ * holds every finding. Throws ConfigError on unusable configuration.
  */
 export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
   const started = performance.now();
@@ -96,66 +98,70 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
       if (sha256) c.file.sha256 = sha256;
     }
   }
-  const observations = new ObservationIndex();
-  const notes: NoteRecord[] = [];
-  const redactions: Redaction[] = [];
-  const inputs = new Array<InputSummary>(collected.length);
-  const settings = { asOf: config.asOf, mappings: config.mappings.map(mappingSpec), ...(cacheDir ? { cacheDir } : {}) };
-  const progress = { stage: 'read' as const, files: 0, totalFiles: collected.length, bytes: 0, totalBytes: collected.reduce((n, c) => n + c.file.bytes, 0), records: 0 };
-  const onProgress = options.onProgress
-    ? (so: { bytes: number; records: number }) => {
-        // A file read twice (a SARIF log whose tool follows its results) counts twice: never past the end.
-        progress.bytes = Math.min(so.bytes, progress.totalBytes);
-        progress.records = so.records;
-        options.onProgress?.(progress);
-      }
-    : undefined;
-  let cached = 0;
-  let hashed = 0;
-  let records = 0;
-  const ingestOptions = { settings, catalog, ...(options.workers !== undefined ? { workers: options.workers } : {}), ...(onProgress ? { onProgress } : {}) };
-  const { workers } = await ingestAll(collected, ingestOptions, (result, index) => {
-    inputs[index] = result.summary;
-    const stamp = collected[index]!.stamp;
-    if (result.cached) cached++;
-    if (result.hashedAt !== undefined) hashed++;
-    if (known && stamp && result.summary.file.sha256) known.record(result.summary.file.absolutePath, stamp, result.summary.file.sha256, result.hashedAt ?? known.hashedAt(result.summary.file.absolutePath)!);
-    progress.files++;
-    records += result.summary.records;
-    if (!result.summary.accepted) return;
-    observations.merge(result.observations);
-    notes.push(...result.notes);
-    redactions.push(...result.redactions);
-  });
-  if (known && cacheDir) {
-    await known.save(config.evidenceDir);
-    const key = settingsKey(settings);
-    await pruneEntries(cacheDir, new Set(inputs.filter((i) => i.file.sha256).map((i) => entryName(key, i.file.path, i.file.sha256))), Date.now());
-  }
-  const ingestedAt = performance.now();
-  const byFile = (a: { file: string }, b: { file: string }) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
-  notes.sort(byFile);
-  redactions.sort((a, b) => byFile(a, b) || (a.line ?? 0) - (b.line ?? 0) || a.field.localeCompare(b.field) || a.kind.localeCompare(b.kind));
+  const store = await Store.open(cacheDir ? join(cacheDir, 'store') : undefined);
+  try {
+    const notes: NoteRecord[] = [];
+    const redactions: Redaction[] = [];
+    const inputs = new Array<InputSummary>(collected.length);
+    const settings = { asOf: config.asOf, mappings: config.mappings.map(mappingSpec), stagingDir: store.stagingDir };
+    const progress = { stage: 'read' as const, files: 0, totalFiles: collected.length, bytes: 0, totalBytes: collected.reduce((n, c) => n + c.file.bytes, 0), records: 0 };
+    const onProgress = options.onProgress
+      ? (so: { bytes: number; records: number }) => {
+          // A file read twice (a SARIF log whose tool follows its results) counts twice: never past the end.
+          progress.bytes = Math.min(so.bytes, progress.totalBytes);
+          progress.records = so.records;
+          options.onProgress?.(progress);
+        }
+      : undefined;
+    let cached = 0;
+    let hashed = 0;
+    let records = 0;
+    const ingestOptions = { settings, catalog, store, ...(options.workers !== undefined ? { workers: options.workers } : {}), ...(onProgress ? { onProgress } : {}) };
+    const { workers } = await ingestAll(collected, ingestOptions, (result, index) => {
+      inputs[index] = result.summary;
+      const stamp = collected[index]!.stamp;
+      if (result.cached) cached++;
+      if (result.hashedAt !== undefined) hashed++;
+      if (known && stamp && result.summary.file.sha256) known.record(result.summary.file.absolutePath, stamp, result.summary.file.sha256, result.hashedAt ?? known.hashedAt(result.summary.file.absolutePath)!);
+      progress.files++;
+      records += result.summary.records;
+      if (!result.summary.accepted) return;
+      notes.push(...result.notes);
+      redactions.push(...result.redactions);
+    });
+    if (known) await known.save(config.evidenceDir);
+    const ingestedAt = performance.now();
+    const byFile = (a: { file: string }, b: { file: string }) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+    notes.sort(byFile);
+    redactions.sort((a, b) => byFile(a, b) || (a.line ?? 0) - (b.line ?? 0) || a.field.localeCompare(b.field) || a.kind.localeCompare(b.kind));
 
-  const evaluation = evaluate({
-    notes,
-    observations: observations.values(),
-    catalog,
-    asOf: config.asOf,
-    freshness: config.freshness,
-    exclusions: config.exclusions,
-  });
-  const stats: AnalysisStats = {
-    files: collected.length,
-    bytes: progress.totalBytes,
-    records,
-    cached,
-    hashed,
-    workers,
-    observations: observations.size,
-    ms: { collect: Math.round(collectedAt - started), ingest: Math.round(ingestedAt - collectedAt), evaluate: Math.round(performance.now() - ingestedAt) },
-  };
-  return { config, inputs, notes, redactions, evaluation, diagnostics: inputs.flatMap((i) => i.diagnostics), stats };
+    const { evaluation, observations } = await evaluateStore(store, { notes, catalog, asOf: config.asOf, freshness: config.freshness, exclusions: config.exclusions });
+    const stats: AnalysisStats = {
+      files: collected.length,
+      bytes: progress.totalBytes,
+      records,
+      cached,
+      hashed,
+      workers,
+      observations,
+      store: store.temporary ? 'temporary' : 'cache',
+      ms: { collect: Math.round(collectedAt - started), ingest: Math.round(ingestedAt - collectedAt), evaluate: Math.round(performance.now() - ingestedAt) },
+    };
+    return { config, inputs, notes, redactions, evaluation, diagnostics: inputs.flatMap((i) => i.diagnostics), stats };
+  } finally {
+    await store.close();
+  }
+}
+
+/** Evaluate every control from the notes and the observations the store holds, read a chunk at a time. */
+export async function evaluateStore(store: Store, context: EvaluationContext): Promise<{ evaluation: Evaluation; observations: number }> {
+  const gather = gatherer(context);
+  let observations = 0;
+  for await (const chunk of store.latestObservations()) {
+    for (const o of chunk) gather.add(o);
+    observations += chunk.length;
+  }
+  return { evaluation: evaluateGathered(gather.finish(), context), observations };
 }
 
 export interface BuildOptions extends AnalyzeOptions {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../catalog/catalog.js';
 import type { CheckRecord } from '../model/types.js';
 import { compareWithPrevious, type PreviousManifest } from './compare.js';
-import { evaluateRecords } from './evaluate.js';
+import { evaluateRecords } from '../../test/helpers/store.js';
 
 const catalog = loadCatalog();
 const check = (id: string, over: Partial<CheckRecord> = {}): CheckRecord => ({
@@ -18,8 +18,8 @@ const check = (id: string, over: Partial<CheckRecord> = {}): CheckRecord => ({
 });
 
 describe('compareWithPrevious', () => {
-  it('sorts changes into improved, regressed and scope, and finds new failing checks', () => {
-    const evaluation = evaluateRecords(
+  it('sorts changes into improved, regressed and scope, and finds new failing checks', async () => {
+    const evaluation = await evaluateRecords(
       [check('A.8.13'), check('A.8.5', { status: 'fail', resource: 'break-glass' }), check('A.8.8', { status: 'fail', resource: 'db' })],
       { catalog, asOf: '2026-11-23', freshness: { checksDays: 30, notesDays: 365 }, exclusions: new Map([['iso27001-2022:A.7.5', { justification: 'x'.repeat(20) }]]) },
     );

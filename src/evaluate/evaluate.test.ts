@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../catalog/catalog.js';
 import type { ControlMapping, EvidenceRecord } from '../model/types.js';
-import { evaluateRecords, isFutureDated } from './evaluate.js';
-import { ObservationIndex } from './observations.js';
+import { isFutureDated } from './evaluate.js';
+import { evaluateRecords, latestOf, putRecords, withStore } from '../../test/helpers/store.js';
 import { checkRecord, noteRecord } from '../../test/helpers/records.js';
 
 const catalog = loadCatalog();
@@ -13,8 +13,8 @@ const to = (id = 'A.8.13', source: ControlMapping['source'] = 'explicit'): Contr
 const check = checkRecord;
 const note = noteRecord;
 
-function statusOf(records: EvidenceRecord[], options: { id?: string; exclusions?: Map<string, { justification: string }> } = {}) {
-  const evaluation = evaluateRecords(records, { catalog, asOf, freshness, exclusions: options.exclusions ?? new Map() });
+async function statusOf(records: EvidenceRecord[], options: { id?: string; exclusions?: Map<string, { justification: string }> } = {}) {
+  const evaluation = await evaluateRecords(records, { catalog, asOf, freshness, exclusions: options.exclusions ?? new Map() });
   const control = evaluation.controls.find((c) => c.framework === 'iso27001-2022' && c.id === (options.id ?? 'A.8.13'))!;
   return control;
 }
@@ -37,34 +37,34 @@ describe('evaluate: one status per control, with reasons', () => {
     ['a kept policy cadence', [note({ kind: 'policy', cadenceDays: 90 }), note({ date: '2026-10-01' })], 'effective', /practice note/],
     ['an undated passing check', [check({ observedAt: undefined })], 'no-evidence', /no observation date/],
     ['crosswalked evidence', [check({ controls: to('A.8.13', 'crosswalk') })], 'effective', /through the SOC 2 ↔ ISO\/IEC 27001 crosswalk/],
-  ])('%s', (_case, records, status, reason) => {
-    const control = statusOf(records);
+  ])('%s', async (_case, records, status, reason) => {
+    const control = await statusOf(records);
     expect(control.status).toBe(status);
     expect(control.reasons.join('\n')).toMatch(reason);
   });
 
-  it('freshness windows are inclusive at their edge', () => {
-    expect(statusOf([check({ observedAt: '2026-10-24T23:59:00Z' })]).status).toBe('effective');
-    expect(statusOf([check({ observedAt: '2026-10-23T00:00:00Z' })]).status).toBe('stale');
-    expect(statusOf([note({ date: '2025-11-23' })]).status).toBe('effective');
-    expect(statusOf([note({ date: '2025-11-22' })]).status).toBe('stale');
+  it('freshness windows are inclusive at their edge', async () => {
+    expect((await statusOf([check({ observedAt: '2026-10-24T23:59:00Z' })])).status).toBe('effective');
+    expect((await statusOf([check({ observedAt: '2026-10-23T00:00:00Z' })])).status).toBe('stale');
+    expect((await statusOf([note({ date: '2025-11-23' })])).status).toBe('effective');
+    expect((await statusOf([note({ date: '2025-11-22' })])).status).toBe('stale');
   });
 
-  it('an exclusion wins, keeps its justification and still reports failures', () => {
-    const control = statusOf([check({ status: 'fail' })], { exclusions: new Map([['iso27001-2022:A.8.13', { justification: 'No backups are kept: stateless service.' }]]) });
+  it('an exclusion wins, keeps its justification and still reports failures', async () => {
+    const control = await statusOf([check({ status: 'fail' })], { exclusions: new Map([['iso27001-2022:A.8.13', { justification: 'No backups are kept: stateless service.' }]]) });
     expect(control.status).toBe('not-applicable');
     expect(control.reasons[0]).toBe('Excluded from scope: No backups are kept: stateless service.');
     expect(control.reasons[1]).toMatch(/Evidence still mapped here shows problems/);
   });
 
-  it('an active exception does not hide a failing check', () => {
-    const control = statusOf([check({ status: 'fail' }), note({ kind: 'exception', title: 'Known gap', expires: '2027-01-01' })]);
+  it('an active exception does not hide a failing check', async () => {
+    const control = await statusOf([check({ status: 'fail' }), note({ kind: 'exception', title: 'Known gap', expires: '2027-01-01' })]);
     expect(control.status).toBe('deficient');
     expect(control.reasons.join(' ')).toMatch(/Accepted risk "Known gap" .* applies until 2027-01-01/);
   });
 
-  it('evaluates every control of both frameworks, each exactly once', () => {
-    const evaluation = evaluateRecords([], { catalog, asOf, freshness, exclusions: new Map() });
+  it('evaluates every control of both frameworks, each exactly once', async () => {
+    const evaluation = await evaluateRecords([], { catalog, asOf, freshness, exclusions: new Map() });
     const total = catalog.frameworks.reduce((n, f) => n + f.controls.length, 0);
     expect(evaluation.controls).toHaveLength(total);
     expect(new Set(evaluation.controls.map((c) => `${c.framework}:${c.id}`)).size).toBe(total);
@@ -76,7 +76,7 @@ describe('evaluate: one status per control, with reasons', () => {
     expect(isFutureDated(note({ date: '2026-11-23' }), asOf)).toBe(false);
   });
 
-  it('keeps only the newest observation per check and resource, whatever order they arrive in', () => {
+  it('keeps only the newest observation per check and resource, whatever order they arrive in', async () => {
     const records = [
       check({ check: 'backup.a', resource: 'a', status: 'fail', observedAt: '2026-11-01T00:00:00Z' }),
       check({ check: 'backup.a', resource: 'a', status: 'pass', observedAt: '2026-11-02T00:00:00Z' }),
@@ -84,18 +84,20 @@ describe('evaluate: one status per control, with reasons', () => {
       check({ check: 'backup.b', resource: 'b', status: 'pass', file: 'checks/a-earlier-file.json' }),
     ];
     for (const order of [records, [...records].reverse()]) {
-      const index = new ObservationIndex();
-      order.forEach((r) => index.add(r, 0));
-      expect([...index.values()].map((o) => [o.check, o.status, o.earlier]).sort()).toEqual([
+      const latest = await withStore(async (store) => {
+        await putRecords(store, order);
+        return latestOf(store);
+      });
+      expect(latest.map((o) => [o.check, o.status, o.earlier]).sort()).toEqual([
         ['backup.a', 'pass', 1],
         ['backup.b', 'fail', 1],
       ]);
     }
   });
 
-  it('counts every failing observation but names only the worst as examples', () => {
+  it('counts every failing observation but names only the worst as examples', async () => {
     const many = Array.from({ length: 40 }, (_, i) => check({ status: 'fail', resource: `r${String(i).padStart(2, '0')}`, severity: i === 37 ? 'critical' : 'low' }));
-    const control = statusOf(many);
+    const control = await statusOf(many);
     expect(control.checks.counts.fail).toBe(40);
     expect(control.checks.failing).toHaveLength(25);
     expect(control.checks.failing[0]?.resource).toBe('r37');
@@ -104,19 +106,19 @@ describe('evaluate: one status per control, with reasons', () => {
 });
 
 describe('crosswalked policies', () => {
-  it('a cadence applies only where the policy names the control', () => {
+  it('a cadence applies only where the policy names the control', async () => {
     const policy = note({ kind: 'policy', cadenceDays: 90, controls: to('A.8.13', 'crosswalk') });
-    const control = statusOf([policy, note({ date: '2026-01-01' })]);
+    const control = await statusOf([policy, note({ date: '2026-01-01' })]);
     expect(control.status).toBe('effective');
-    const named = statusOf([{ ...policy, controls: to('A.8.13') }, note({ date: '2026-01-01' })]);
+    const named = await statusOf([{ ...policy, controls: to('A.8.13') }, note({ date: '2026-01-01' })]);
     expect(named.status).toBe('deficient');
   });
 });
 
 describe('policy and practice divergence', () => {
-  it('names a gap in the recorded activity wider than the cadence, without changing a kept cadence', () => {
+  it('names a gap in the recorded activity wider than the cadence, without changing a kept cadence', async () => {
     const policy = note({ kind: 'policy', title: 'Review standard', cadenceDays: 30 });
-    const control = statusOf([policy, note({ date: '2026-07-21' }), note({ date: '2026-09-14' }), note({ date: '2026-11-03' })]);
+    const control = await statusOf([policy, note({ date: '2026-07-21' }), note({ date: '2026-09-14' }), note({ date: '2026-11-03' })]);
     expect(control.status).toBe('effective');
     expect(control.reasons.join(' ')).toMatch(/Policy and practice diverge: "Review standard" requires this every 30 days, but the recorded activity has a gap of 55 days \(2026-07-21 to 2026-09-14\)/);
   });

@@ -1,14 +1,13 @@
 import type { Catalog, CatalogControl } from '../catalog/catalog.js';
 import type { Exclusion } from '../config/load.js';
-import type { CheckLatest, ChecksSummary, Cited, ControlEvaluation, ControlStatus, Evaluation, FindingsSummary } from '../model/evaluation.js';
+import type { CheckLatest, ChecksSummary, Cited, ControlEvaluation, ControlStatus, Evaluation, FindingsSummary, Observation } from '../model/evaluation.js';
 import type { ControlMapping, EvidenceRecord, NoteRecord } from '../model/types.js';
 import { addDays, ageInDays, dayOf } from './dates.js';
-import { ObservationIndex, type Observation } from './observations.js';
 
 export interface EvaluateInput {
   /** Practitioner notes (few), kept whole. */
   notes: NoteRecord[];
-  /** The latest observation per check and resource (see ObservationIndex). */
+  /** The latest observation per check and resource, as the store gives them. */
   observations: Iterable<Observation>;
   catalog: Catalog;
   asOf: string;
@@ -103,8 +102,19 @@ function mappingsByControl(controls: ControlMapping[]): Map<string, ControlMappi
   return byControl;
 }
 
-/** Fold notes and observations into per-control aggregates and a global findings summary, in one pass. */
-function gatherByControl(input: EvaluateInput): { byControl: Map<string, Gathered>; findings: FindingsSummary } {
+export type EvaluationContext = Omit<EvaluateInput, 'observations'>;
+
+/** Per-control aggregates and the findings summary, folded from notes and observations. */
+export interface GatheredEvidence {
+  byControl: Map<string, Gathered>;
+  findings: FindingsSummary;
+}
+
+/**
+ * Folds notes and observations into per-control aggregates and a global findings summary, one
+ * observation at a time: the store streams them, and nothing holds them all.
+ */
+export function gatherer(input: EvaluationContext): { add(o: Observation): void; finish(): GatheredEvidence } {
   const findings: FindingsSummary = {
     total: 0,
     counts: { pass: 0, fail: 0, error: 0, skip: 0, manual: 0 },
@@ -136,7 +146,7 @@ function gatherByControl(input: EvaluateInput): { byControl: Map<string, Gathere
     return found;
   };
   const freshFrom = addDays(input.asOf, -input.freshness.checksDays);
-  for (const o of input.observations) {
+  const add = (o: Observation) => {
     const day = o.observedAt ? dayOf(o.observedAt) : undefined;
     const fresh = day !== undefined && day >= freshFrom && day <= input.asOf;
     findings.total++;
@@ -170,15 +180,18 @@ function gatherByControl(input: EvaluateInput): { byControl: Map<string, Gathere
         else acc.undatedRan++;
       }
     }
-  }
-  for (const g of byControl.values()) {
-    const { summary, passing, files } = g.checks;
-    summary.passing = [...passing].sort((a, b) => a[0].localeCompare(b[0])).map(([check, resources]) => ({ check, resources }));
-    summary.files = [...files]
-      .sort((a, b) => a[0].localeCompare(b[0]))
-      .map(([file, f]) => ({ file, mappings: [...f.mappings.values()].sort(bySource), ...(f.newest ? { newest: f.newest } : {}) }));
-  }
-  return { byControl, findings };
+  };
+  const finish = (): GatheredEvidence => {
+    for (const g of byControl.values()) {
+      const { summary, passing, files } = g.checks;
+      summary.passing = [...passing].sort((a, b) => a[0].localeCompare(b[0])).map(([check, resources]) => ({ check, resources }));
+      summary.files = [...files]
+        .sort((a, b) => a[0].localeCompare(b[0]))
+        .map(([file, f]) => ({ file, mappings: [...f.mappings.values()].sort(bySource), ...(f.newest ? { newest: f.newest } : {}) }));
+    }
+    return { byControl, findings };
+  };
+  return { add, finish };
 }
 
 function toLatest(o: Observation, fresh: boolean, mappings: ControlMapping[]): CheckLatest {
@@ -199,21 +212,19 @@ function toLatest(o: Observation, fresh: boolean, mappings: ControlMapping[]): C
 
 /** Evaluate every control of every framework from the evidence alone. Pure: time comes in as `asOf`. */
 export function evaluate(input: EvaluateInput): Evaluation {
-  const { byControl, findings } = gatherByControl(input);
+  const gather = gatherer(input);
+  for (const o of input.observations) gather.add(o);
+  return evaluateGathered(gather.finish(), input);
+}
+
+/** Every control of every framework, from evidence already gathered. */
+export function evaluateGathered({ byControl, findings }: GatheredEvidence, input: EvaluationContext): Evaluation {
   const controls = input.catalog.frameworks.flatMap((framework) =>
     framework.controls.map((control) =>
       evaluateControl(control, byControl.get(`${control.framework}:${control.id}`) ?? emptyGathered(), input),
     ),
   );
   return { asOf: input.asOf, controls, findings };
-}
-
-/** Convenience for callers holding records: index the checks, then evaluate. */
-export function evaluateRecords(records: EvidenceRecord[], rest: Omit<EvaluateInput, 'notes' | 'observations'>): Evaluation {
-  const index = new ObservationIndex();
-  const notes: NoteRecord[] = [];
-  records.forEach((r, seq) => (r.type === 'note' ? notes.push(r) : index.add(r, seq)));
-  return evaluate({ ...rest, notes, observations: index.values() });
 }
 
 /** The longest stretch between consecutive dates (sorted ascending). */
@@ -231,7 +242,7 @@ export function widestGap(dates: string[]): { days: number; from: string; to: st
 const byDateDesc = <T extends EvidenceRecord>(a: Cited<T>, b: Cited<T>) =>
   (recordDate(b.record) ?? '').localeCompare(recordDate(a.record) ?? '') || a.record.file.localeCompare(b.record.file);
 
-export function evaluateControl(control: CatalogControl, gathered: Gathered, input: EvaluateInput): ControlEvaluation {
+export function evaluateControl(control: CatalogControl, gathered: Gathered, input: EvaluationContext): ControlEvaluation {
   const { asOf, freshness } = input;
   const policies = [...gathered.policies].sort(byDateDesc);
   const practices = [...gathered.practices].sort(byDateDesc);

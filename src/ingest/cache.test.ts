@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KnownHashes, pruneEntries } from './cache.js';
+import { KnownHashes } from './cache.js';
 
 const stamp = { size: 10, mtimeMs: 1_000_000, ctimeMs: 1_000_000, ino: 7, dev: 1 };
 const sha = 'a'.repeat(64);
@@ -39,24 +39,5 @@ describe('known hashes', () => {
   it('start empty from a record that cannot be read', async () => {
     const known = await KnownHashes.open(join(mkdtempSync(join(tmpdir(), 'legible-hashes-')), 'missing'));
     expect(known.lookup('/e/a.json', stamp)).toBeUndefined();
-  });
-});
-
-describe('pruning the parse cache', () => {
-  it('removes entries this build did not use once they are two weeks old, and stale temporaries', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'legible-prune-'));
-    mkdirSync(join(dir, 'parsed'));
-    const now = Date.now();
-    const age = (name: string, days: number) => {
-      writeFileSync(join(dir, 'parsed', name), 'x');
-      const when = new Date(now - days * 86_400_000);
-      utimesSync(join(dir, 'parsed', name), when, when);
-    };
-    age('used-old.bin', 30);
-    age('unused-old.bin', 30);
-    age('unused-new.bin', 1);
-    age('stopped.bin.1.0.tmp', 1);
-    await pruneEntries(dir, new Set(['used-old.bin']), now);
-    expect(readdirSync(join(dir, 'parsed')).sort()).toEqual(['unused-new.bin', 'used-old.bin']);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * One evidence file, start to finish: hash it, parse it, cut secrets out, map each record to controls
- * and stage its observations. What comes out is plain data (typed columns and strings) that a worker
- * can post back and the parse cache can store, so this runs the same in a worker or in-process.
+ * and stage its check results for the store. What comes out is plain data that a worker can post back
+ * and the store can keep, so this runs the same in a worker or in-process.
  */
 import { hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -12,57 +12,57 @@ import { compileMappingRule, type MappingSpec } from '../config/load.js';
 import { diagnostic } from '../diagnostics/codes.js';
 import { DiagnosticLimiter } from '../diagnostics/limit.js';
 import { isFutureDated, recordDate } from '../evaluate/evaluate.js';
-import { ObservationIndex, type ObservationBatch } from '../evaluate/observations.js';
 import { createMapper } from '../map/map.js';
 import type { InputSummary, NoteRecord } from '../model/types.js';
 import { parseInto, StreamedHash, type Reading } from '../parse/parse-file.js';
 import { parsers } from '../parse/registry.js';
-import { ParseEntries, settingsKey } from './cache.js';
 import { describeRedaction, redactRecord, redactText, type Redaction } from '../redact/redact.js';
+import { discardStaged, StagingWriter, type StagedRows } from '../store/staging.js';
 
 /** What every file is read with: serializable, so a worker gets the same settings as the main thread. */
 export interface IngestSettings {
   asOf: string;
   mappings: MappingSpec[];
-  /** The parse cache's folder; none: every file is read. */
-  cacheDir?: string;
+  /** Where check results are staged for the store. */
+  stagingDir: string;
 }
 
 export interface IngestedFile {
   summary: InputSummary;
-  observations: ObservationBatch;
+  /** The file's check results, staged for the store; none when it has none or was rejected. */
+  staged?: StagedRows;
   notes: NoteRecord[];
   redactions: Redaction[];
-  /** The newest record date in the file, future-dated ones included (decides where a cached parse holds). */
+  /** The newest record date in the file, future-dated ones included (decides where a stored result holds). */
   newest?: string;
   /** Records set aside as dated after the as-of date. */
   setAside: number;
 }
 
-/** A file's result, and how it was come by. */
-export interface Ingested extends IngestedFile {
-  /** Read from the parse cache rather than parsed. */
-  cached: boolean;
-  /** When the file was hashed here (ms since the epoch); absent when its hash was already known. */
-  hashedAt?: number;
+/** A file to read, with the hash of what the store holds for its path (when that holds for this build). */
+export interface IngestTask {
+  collected: CollectedFile;
+  stored?: string;
 }
 
-export type Ingester = (collected: CollectedFile) => Promise<Ingested>;
+/** What reading a file came to: its result, or that it is the file the store already holds. */
+export type Ingested = (IngestedFile & { unchanged?: undefined; hashedAt?: number }) | { unchanged: true; sha256: string; hashedAt: number };
+
+export type Ingester = (task: IngestTask) => Promise<Ingested>;
 
 /** An ingester for these settings: the mapping rules are compiled once, not per file. */
 export function createIngester(settings: IngestSettings, catalog: Catalog): Ingester {
   const read = createReader(settings, catalog);
-  const entries = settings.cacheDir !== undefined ? new ParseEntries(settings.cacheDir, settingsKey(settings)) : undefined;
-  return async (collected) => {
+  return async ({ collected, stored }) => {
     const file = { ...collected.file };
-    if (collected.rejection) return { ...(await read({ ...collected, file })), cached: false };
+    if (collected.rejection) return read({ ...collected, file });
     let hashedAt: number | undefined;
     let contents: Buffer | undefined;
-    // Without a cache to look in first, a large file is hashed as it is parsed: read once, not twice.
-    const hashing = !file.sha256 && !entries && file.bytes > WHOLE_FILE ? new StreamedHash() : undefined;
-    const unreadable = (error: unknown) => {
+    // Unless the store may hold the file already, a large file is hashed as it is parsed: read once, not twice.
+    const hashing = !file.sha256 && stored === undefined && file.bytes > WHOLE_FILE ? new StreamedHash() : undefined;
+    const unreadable = (error: unknown): Ingested => {
       const rejection = diagnostic('collect/unreadable', `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file: file.path });
-      return { ...emptyResult({ file, format: 'unknown', accepted: false, reason: rejection.message, records: 0, diagnostics: [rejection] }), cached: false };
+      return emptyResult({ file, format: 'unknown', accepted: false, reason: rejection.message, records: 0, diagnostics: [rejection] });
     };
     try {
       // A small file is read once, for its hash and its parse.
@@ -75,22 +75,19 @@ export function createIngester(settings: IngestSettings, catalog: Catalog): Inge
     } catch (error) {
       return unreadable(error);
     }
-    // A file whose hash was known has been looked up already (see ingestAll); one hashed here may still
-    // have been read before, under this name, in a build that did not know its stamp.
-    const hit = hashedAt !== undefined && file.sha256 ? entries?.get(file, settings.asOf) : undefined;
-    if (hit) return { ...hit, cached: true, hashedAt };
+    if (hashedAt !== undefined && file.sha256 === stored) return { unchanged: true, sha256: file.sha256, hashedAt };
     const result = await read({ ...collected, file }, { ...(contents ? { contents } : {}), ...(hashing ? { hashing } : {}) });
     if (hashing) {
       try {
         // A parser that stopped early (a syntax error) did not hash it all: the file is hashed on its own.
         file.sha256 = hashing.complete ? hashing.hash.digest('hex') : await sha256File(file.absolutePath, file.bytes);
       } catch (error) {
+        if (result.staged) discardStaged(result.staged);
         return unreadable(error);
       }
       result.summary = { ...result.summary, file };
     }
-    entries?.put(file.path, file.sha256, settings.asOf, result);
-    return { ...result, cached: false, ...(hashedAt !== undefined ? { hashedAt } : {}) };
+    return { ...result, ...(hashedAt !== undefined ? { hashedAt } : {}) };
   };
 }
 
@@ -103,7 +100,7 @@ function createReader(settings: IngestSettings, catalog: Catalog): (collected: C
   return async (collected, reading = {}) => {
     const { file } = collected;
     // Staged per file: a file rejected halfway must not leave records behind.
-    const staged = new ObservationIndex();
+    const staged = new StagingWriter(settings.stagingDir);
     const notes: NoteRecord[] = [];
     const redactions: Redaction[] = [];
     const limiter = new DiagnosticLimiter(file.path);
@@ -137,6 +134,7 @@ function createReader(settings: IngestSettings, catalog: Catalog): (collected: C
       diagnostic: (d) => limiter.add({ ...d, message: redactText(d.message).text }),
     }, parsers, reading);
     if (!summary.accepted) {
+      staged.discard();
       return emptyResult({
         ...summary,
         ...(summary.reason !== undefined ? { reason: redactText(summary.reason).text } : {}),
@@ -145,7 +143,7 @@ function createReader(settings: IngestSettings, catalog: Catalog): (collected: C
     }
     return {
       summary: { ...summary, diagnostics: limiter.all() },
-      observations: staged.toBatch(),
+      ...stagedRows(staged.finish()),
       notes,
       redactions,
       ...(newest !== undefined ? { newest } : {}),
@@ -156,5 +154,7 @@ function createReader(settings: IngestSettings, catalog: Catalog): (collected: C
 
 /** A file that yields nothing. Diagnostics about records of a rejected file would point at data not used. */
 export function emptyResult(summary: InputSummary): IngestedFile {
-  return { summary, observations: new ObservationIndex().toBatch(), notes: [], redactions: [], setAside: 0 };
+  return { summary, notes: [], redactions: [], setAside: 0 };
 }
+
+const stagedRows = (staged: StagedRows | undefined) => (staged ? { staged } : {});

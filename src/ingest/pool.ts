@@ -6,13 +6,20 @@ import type { CollectedFile } from '../collect/collect.js';
 import { diagnostic } from '../diagnostics/codes.js';
 import { packageRoot } from '../util/package-root.js';
 import { mapLimit } from '../util/pool.js';
-import { ParseEntries, settingsKey } from './cache.js';
+import { deserialize, serialize } from 'node:v8';
+import { dayOf } from '../evaluate/dates.js';
+import type { InputFile } from '../model/types.js';
 import { parsedSoFar } from '../parse/parser.js';
-import { createIngester, emptyResult, type Ingested, type Ingester, type IngestSettings } from './ingest-file.js';
+import type { Store, StoredFile } from '../store/store.js';
+import { settingsKey } from './cache.js';
+import { discardStaged } from '../store/staging.js';
+import { createIngester, emptyResult, type Ingested, type IngestedFile, type Ingester, type IngestSettings, type IngestTask } from './ingest-file.js';
 
 export interface IngestAllOptions {
   settings: IngestSettings;
   catalog: Catalog;
+  /** Keeps what each file gave: a file it holds unchanged is not read again. */
+  store: Store;
   /** Parse workers wanted; 0 reads every file in this thread; by default see workerCount. */
   workers?: number;
   /** Told, now and then, how much evidence has been read so far (by every thread, cache hits included). */
@@ -51,10 +58,20 @@ export function workerCount(files: readonly CollectedFile[], wanted: number | un
 }
 
 /** Read a bundle of files, a few at a time (small files are mostly waiting for the disk). */
-export const ingestBundle = (files: readonly CollectedFile[], ingest: Ingester): Promise<Ingested[]> => mapLimit(files, FILES_AT_ONCE, ingest);
+export const ingestBundle = (tasks: readonly IngestTask[], ingest: Ingester): Promise<Ingested[]> => mapLimit(tasks, FILES_AT_ONCE, ingest);
+
+/** A file's result as it bears on the build: read now, or `cached` in the store. */
+export type FileResult = IngestedFile & { cached: boolean; hashedAt?: number };
+
+/**
+ * Whether what the store holds for a file holds for this as-of date: that date only sets aside records
+ * dated after it, so a result with none set aside, and none that would be now, holds for any.
+ */
+export const holdsFor = (stored: StoredFile, asOf: string): boolean =>
+  stored.asOf === asOf || (stored.setAside === 0 && (stored.newest === undefined || dayOf(stored.newest) <= asOf));
 
 /** Big files first, each alone, so no worker is left with one while the others have finished; then bundles. */
-function tasksOf(files: readonly CollectedFile[], indexes: number[]): number[][] {
+function bundlesOf(files: readonly CollectedFile[], indexes: number[]): number[][] {
   const order = [...indexes].sort((a, b) => files[b]!.file.bytes - files[a]!.file.bytes || a - b);
   const tasks: number[][] = [];
   let bundle: number[] = [];
@@ -79,11 +96,13 @@ function tasksOf(files: readonly CollectedFile[], indexes: number[]): number[][]
 
 /**
  * Read every collected file, handing each result to `consume` as it comes (so no more than a few
- * files' results are held at once), with its index in `files`; results may come in any order. Files
- * whose hash is known are first looked up in the parse cache, here; the rest are parsed in workers
- * where it pays. A worker that dies takes only its files with it: they are rejected.
+ * files' results are held at once), with its index in `files`; results may come in any order. A file
+ * the store holds unchanged is taken from it; the rest are read in workers where it pays, and what each
+ * gives is put in the store (a file read again replaces its rows there). When all are read, the store
+ * forgets every file this build did not use. A worker that dies takes only its files with it: they are
+ * rejected.
  */
-export async function ingestAll(files: readonly CollectedFile[], options: IngestAllOptions, consume: (result: Ingested, index: number) => void): Promise<{ workers: number }> {
+export async function ingestAll(files: readonly CollectedFile[], options: IngestAllOptions, consume: (result: FileResult, index: number) => void): Promise<{ workers: number }> {
   const cache = { bytes: 0, records: 0 };
   const progress = new SharedArrayBuffer(8 + 16 * MAX_WORKERS);
   const slots = progressSlots(progress);
@@ -95,7 +114,7 @@ export async function ingestAll(files: readonly CollectedFile[], options: Ingest
   const ticking = options.onProgress ? setInterval(tell, 200) : undefined;
   try {
     return await ingestEvery(files, options, progress, (result, index) => {
-      // A cached file is not parsed: no thread counts it but this one.
+      // A stored file is not parsed: no thread counts it but this one.
       if (result.cached) {
         cache.bytes += result.summary.file.bytes;
         cache.records += result.summary.records;
@@ -112,55 +131,91 @@ async function ingestEvery(
   files: readonly CollectedFile[],
   options: IngestAllOptions,
   progress: SharedArrayBuffer,
-  consume: (result: Ingested, index: number) => void,
+  consume: (result: FileResult, index: number) => void,
 ): Promise<{ workers: number }> {
-  const { settings } = options;
-  let pending = files.map((_, i) => i);
-  if (settings.cacheDir !== undefined) {
-    const entries = new ParseEntries(settings.cacheDir, settingsKey(settings));
-    pending = pending.filter((i) => {
-      const c = files[i]!;
-      const hit = c.file.sha256 && !c.rejection ? entries.get(c.file, settings.asOf) : undefined;
-      if (hit) consume({ ...hit, cached: true }, i);
-      return !hit;
-    });
+  const { settings, store } = options;
+  const key = settingsKey(settings);
+  const stored = await store.files(key);
+  const used = new Set<number>();
+  // One connection to the store: its reads and writes go one after the other, in the order results come.
+  let queue = Promise.resolve();
+  const inOrder = (work: () => Promise<void>) => (queue = queue.then(work));
+  const fromStore = async (entry: StoredFile, file: InputFile, index: number, hashedAt?: number) => {
+    const result = deserialize(await store.result(entry)) as IngestedFile;
+    used.add(entry.id);
+    consume({ ...result, summary: { ...result.summary, file }, cached: true, ...(hashedAt !== undefined ? { hashedAt } : {}) }, index);
+  };
+  const tasks: IngestTask[] = [];
+  const pending: number[] = [];
+  for (const [i, collected] of files.entries()) {
+    const entry = collected.rejection ? undefined : stored.get(collected.file.path);
+    const holds = entry && holdsFor(entry, settings.asOf) ? entry : undefined;
+    if (holds && collected.file.sha256 === holds.sha256) await fromStore(holds, collected.file, i);
+    else {
+      tasks[i] = { collected, ...(holds && !collected.file.sha256 ? { stored: holds.sha256 } : {}) };
+      pending.push(i);
+    }
   }
+  const done = (result: Ingested, index: number) =>
+    inOrder(async () => {
+      const task = tasks[index]!;
+      if (result.unchanged) return fromStore(stored.get(task.collected.file.path)!, { ...task.collected.file, sha256: result.sha256 }, index, result.hashedAt);
+      const { staged, ...kept } = result;
+      const { hashedAt: _hashedAt, ...toStore } = kept;
+      // A file that could not be read at all is not kept: it is tried again next time.
+      if (!task.collected.rejection && result.summary.file.sha256) {
+        const entry = await store.put({
+          path: result.summary.file.path,
+          sha256: result.summary.file.sha256,
+          settings: key,
+          asOf: settings.asOf,
+          setAside: result.setAside,
+          ...(result.newest !== undefined ? { newest: result.newest } : {}),
+          result: serialize(toStore),
+          ...(staged ? { staged } : {}),
+        });
+        used.add(entry.id);
+      } else if (staged) discardStaged(staged);
+      consume({ ...kept, cached: false }, index);
+    });
   const workers = Math.min(workerCount(pending.map((i) => files[i]!), options.workers), MAX_WORKERS);
-  const tasks = tasksOf(files, pending);
+  const bundles = bundlesOf(files, pending);
   if (workers === 0) {
     const ingest = createIngester(settings, options.catalog);
-    for (const task of tasks) (await ingestBundle(task.map((i) => files[i]!), ingest)).forEach((r, k) => consume(r, task[k]!));
-    return { workers };
+    for (const bundle of bundles) (await ingestBundle(bundle.map((i) => tasks[i]!), ingest)).forEach((r, k) => done(r, bundle[k]!));
+  } else {
+    const pool = new Piscina<IngestTask[], Ingested[]>({
+      filename: join(packageRoot(), 'dist', 'ingest', 'worker.js'),
+      minThreads: workers,
+      maxThreads: workers,
+      idleTimeout: 1000,
+      workerData: { settings, progress } satisfies WorkerData,
+      // A small young generation keeps each worker's memory near what it holds, at little cost in time.
+      resourceLimits: { maxYoungGenerationSizeMb: 8 },
+    });
+    try {
+      await Promise.all(
+        bundles.map(async (bundle) => {
+          const given = bundle.map((i) => tasks[i]!);
+          let results: Ingested[];
+          try {
+            results = await pool.run(given);
+          } catch (error) {
+            results = given.map((t) => crashed(t.collected, error));
+          }
+          results.forEach((r, k) => done(r, bundle[k]!));
+        }),
+      );
+    } finally {
+      await pool.destroy();
+    }
   }
-  const pool = new Piscina<CollectedFile[], Ingested[]>({
-    filename: join(packageRoot(), 'dist', 'ingest', 'worker.js'),
-    minThreads: workers,
-    maxThreads: workers,
-    idleTimeout: 1000,
-    workerData: { settings, progress } satisfies WorkerData,
-    // A small young generation keeps each worker's memory near what it holds, at little cost in time.
-    resourceLimits: { maxYoungGenerationSizeMb: 8 },
-  });
-  try {
-    await Promise.all(
-      tasks.map(async (task) => {
-        const bundle = task.map((i) => files[i]!);
-        let results: Ingested[];
-        try {
-          results = await pool.run(bundle);
-        } catch (error) {
-          results = bundle.map((c) => crashed(c, error));
-        }
-        results.forEach((r, k) => consume(r, task[k]!));
-      }),
-    );
-  } finally {
-    await pool.destroy();
-  }
+  await queue;
+  await store.retain(used);
   return { workers };
 }
 
 function crashed(collected: CollectedFile, error: unknown): Ingested {
   const d = diagnostic('parse/crashed', `the reader stopped: ${(error as Error).message}`, { file: collected.file.path });
-  return { ...emptyResult({ file: collected.file, format: 'unknown', accepted: false, reason: d.message, records: 0, diagnostics: [d] }), cached: false };
+  return emptyResult({ file: collected.file, format: 'unknown', accepted: false, reason: d.message, records: 0, diagnostics: [d] });
 }

@@ -1,16 +1,14 @@
 /**
  * A parse worker: reads the bundles of files it is given with the build's settings (sent once, as
- * workerData) and posts their results back, typed columns transferred rather than copied. How many
+ * workerData) and posts their results back; check results travel through staging files. How many
  * bytes it has parsed and how many records it found so far it writes to its own slot of a shared
  * buffer, for the progress display.
  */
 import { workerData } from 'piscina';
-import type { CollectedFile } from '../collect/collect.js';
 import { loadCatalog } from '../catalog/catalog.js';
 import { parsedSoFar } from '../parse/parser.js';
-import { createIngester } from './ingest-file.js';
+import { createIngester, type Ingested, type IngestTask } from './ingest-file.js';
 import { ingestBundle, progressSlots, type WorkerData } from './pool.js';
-import { transferable } from './transfer.js';
 
 const { settings, progress } = workerData as WorkerData;
 const ingest = createIngester(settings, loadCatalog());
@@ -23,8 +21,8 @@ const report = () => {
 };
 setInterval(report, 200).unref();
 
-export default async function ingestInWorker(files: CollectedFile[]): Promise<unknown> {
-  const results = await ingestBundle(files, ingest);
+export default async function ingestInWorker(tasks: IngestTask[]): Promise<Ingested[]> {
+  const results = await ingestBundle(tasks, ingest);
   report();
-  return transferable(results);
+  return results;
 }

@@ -4,6 +4,25 @@ export type ControlStatus = 'effective' | 'deficient' | 'stale' | 'no-evidence' 
 
 export const statusOrder: readonly ControlStatus[] = ['effective', 'deficient', 'stale', 'no-evidence', 'not-applicable'];
 
+/** The newest observation of one check on one resource, as the store gives it. */
+export interface Observation {
+  check: string;
+  title?: string;
+  /** Given for results that are not passes: a pass is counted per check, never named. */
+  resource?: string;
+  status: CheckStatus;
+  observedAt?: string;
+  severity?: FindingSeverity;
+  /** Given for results that are not passes. */
+  message?: string;
+  file: string;
+  /** Order of the record in its file. */
+  seq: number;
+  controls: ControlMapping[];
+  /** Older observations of the same check and resource, superseded by this one. */
+  earlier: number;
+}
+
 /** A record as it bears on one control: the record, and how it was mapped there. */
 export interface Cited<T> {
   record: T;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../catalog/catalog.js';
-import { evaluateRecords } from '../evaluate/evaluate.js';
+import { evaluateRecords } from '../../test/helpers/store.js';
 import type { CheckRecord, EvidenceRecord, FrameworkId, NoteRecord } from '../model/types.js';
 import { answerQuestion, builtInQuestions, JUSTIFICATION_CHARS, type Question } from './answer.js';
 
@@ -38,8 +38,8 @@ const backups: Question = { id: 'B1', topic: 'Backups', question: 'Weekly backup
 const bothEffective = [check('A.8.13'), check('A1.2', { controls: on('A1.2', 'soc2-2017') })];
 
 describe('insurance answers are computed from the evaluation', () => {
-  it('Yes only when every mapped control is effective, and asks the signer to confirm the population', () => {
-    const a = answerQuestion(backups, evaluationOf(bothEffective));
+  it('Yes only when every mapped control is effective, and asks the signer to confirm the population', async () => {
+    const a = answerQuestion(backups, await evaluationOf(bothEffective));
     expect(a.answer).toBe('Yes');
     expect(a.justification).toMatch(/Fresh evidence as of 2026-11-23 shows A\.8\.13 .* operating effectively/);
     expect(a.justification).toMatch(/confirm that this evidence covers all critical data/);
@@ -52,45 +52,45 @@ describe('insurance answers are computed from the evaluation', () => {
     ['nothing effective', [check('A.8.13', { observedAt: '2026-01-01T00:00:00Z' })], 'No'],
     ['no evidence at all', [], 'No'],
     ['only a policy', [note('A.8.13', { kind: 'policy' }), note('A1.2', { kind: 'policy', controls: on('A1.2', 'soc2-2017') })], 'No'],
-  ])('never Yes with %s', (_case, records, expected) => {
-    const a = answerQuestion(backups, evaluationOf(records));
+  ])('never Yes with %s', async (_case, records, expected) => {
+    const a = answerQuestion(backups, await evaluationOf(records));
     expect(a.answer).toBe(expected);
     expect(a.answer).not.toBe('Yes');
   });
 
-  it('Partial names what does not hold', () => {
-    const a = answerQuestion(backups, evaluationOf([check('A.8.13', { status: 'fail', resource: 'ledger-db' }), bothEffective[1]!]));
+  it('Partial names what does not hold', async () => {
+    const a = answerQuestion(backups, await evaluationOf([check('A.8.13', { status: 'fail', resource: 'ledger-db' }), bothEffective[1]!]));
     expect(a.justification).toMatch(/Effective: A1\.2 .*Not yet for A\.8\.13 Information backup: 1 automated check of 1 fails in its latest observation: check\.A\.8\.13 on ledger-db \(2026-11-20\)\./);
     expect(a.justification).toMatch(/a Yes would overstate the evidence/);
   });
 
-  it('says when an answer rests only on practitioners’ notes', () => {
-    const a = answerQuestion(backups, evaluationOf([note('A.8.13'), note('A1.2', { controls: on('A1.2', 'soc2-2017') })]));
+  it('says when an answer rests only on practitioners’ notes', async () => {
+    const a = answerQuestion(backups, await evaluationOf([note('A.8.13'), note('A1.2', { controls: on('A1.2', 'soc2-2017') })]));
     expect(a).toMatchObject({ answer: 'Yes', basis: 'practitioner notes only' });
   });
 
-  it('skips excluded controls, and answers No when all are excluded', () => {
+  it('skips excluded controls, and answers No when all are excluded', async () => {
     const exclusions = new Map([['soc2-2017:A1.2', { justification: 'Availability is not in the report scope.' }]]);
-    expect(answerQuestion(backups, evaluationOf([check('A.8.13')], exclusions)).answer).toBe('Yes');
+    expect(answerQuestion(backups, await evaluationOf([check('A.8.13')], exclusions)).answer).toBe('Yes');
     const all = new Map([...exclusions, ['iso27001-2022:A.8.13', { justification: 'No data is stored by this service.' }]]);
-    const a = answerQuestion(backups, evaluationOf([], all));
+    const a = answerQuestion(backups, await evaluationOf([], all));
     expect(a.answer).toBe('No');
     expect(a.justification).toMatch(/excluded from scope/);
   });
 
-  it('leaves attestation questions to the signer', () => {
+  it('leaves attestation questions to the signer', async () => {
     const f1 = builtInQuestions().find((q) => q.id === 'F1')!;
-    expect(answerQuestion(f1, evaluationOf(bothEffective))).toMatchObject({ answer: 'Requires the signer', basis: 'signer' });
+    expect(answerQuestion(f1, await evaluationOf(bothEffective))).toMatchObject({ answer: 'Requires the signer', basis: 'signer' });
   });
 
-  it('keeps every justification within a carrier’s comment box', () => {
+  it('keeps every justification within a carrier’s comment box', async () => {
     const failing = Array.from({ length: 30 }, (_, i) => check('A.8.5', { status: 'fail', resource: `user-${i}-with-a-rather-long-identifier`, check: `mfa.enforced.${i}` }));
     for (const q of builtInQuestions()) {
-      expect(answerQuestion(q, evaluationOf(failing)).justification.length).toBeLessThanOrEqual(JUSTIFICATION_CHARS);
+      expect(answerQuestion(q, await evaluationOf(failing)).justification.length).toBeLessThanOrEqual(JUSTIFICATION_CHARS);
     }
   });
 
-  it('the built-in questionnaire maps only to real controls', () => {
+  it('the built-in questionnaire maps only to real controls', async () => {
     const questions = builtInQuestions();
     expect(questions.length).toBeGreaterThanOrEqual(20);
     for (const q of questions.filter((x) => !x.attestation)) {

@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import { unzipSync, zipSync } from 'fflate';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../catalog/catalog.js';
-import { evaluateRecords } from '../evaluate/evaluate.js';
+import { evaluateRecords } from '../../test/helpers/store.js';
 import type { CheckRecord, EvidenceRecord, NoteRecord } from '../model/types.js';
 import { answerQuestion, builtInQuestions } from './answer.js';
 import { FillMapError, InsurerFormError } from './errors.js';
@@ -41,7 +41,7 @@ const note: NoteRecord = {
   controls: [...iso('A.5.17', 'A.8.5'), ...soc2('CC6.1')],
 };
 const records: EvidenceRecord[] = [check({}), check({ file: 'checks/vpn.json', check: 'vpn.mfa', status: 'fail', resource: 'contractor-gw', controls: [...iso('A.6.7'), ...soc2('CC6.6')] }), note];
-const evaluation = evaluateRecords(records, { catalog, asOf, freshness: { checksDays: 30, notesDays: 365 }, exclusions: new Map() });
+const evaluation = await evaluateRecords(records, { catalog, asOf, freshness: { checksDays: 30, notesDays: 365 }, exclusions: new Map() });
 const answerFor = (row: FillRow) => answerForRow(row, evaluation);
 
 const mapText = `# Fjord Mutual cyber application, 2027 renewal

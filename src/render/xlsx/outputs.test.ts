@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
 import { loadCatalog } from '../../catalog/catalog.js';
-import { evaluateRecords } from '../../evaluate/evaluate.js';
+import { evaluateRecords } from '../../../test/helpers/store.js';
 import type { CheckRecord, EvidenceRecord, InputSummary, NoteRecord } from '../../model/types.js';
 import { answerQuestionnaire, builtInQuestions } from '../../questionnaire/answer.js';
 import { statusLabel } from '../labels.js';
@@ -43,7 +43,7 @@ const exclusions = new Map([
   ['iso27001-2022:A.7.11', { justification: 'No own facilities: the office is a serviced space whose landlord runs the utilities.' }],
   ['iso27001-2022:A.8.30', { justification: '=No outsourced development: all code is written by employees.' }],
 ]);
-const evaluation = evaluateRecords(records, { catalog, asOf, freshness, exclusions });
+const evaluation = await evaluateRecords(records, { catalog, asOf, freshness, exclusions });
 
 const input = (path: string, over: Partial<InputSummary> = {}): InputSummary => ({
   file: { path, absolutePath: `/evidence/${path}`, sha256: createHash('sha256').update(path).digest('hex'), bytes: path.length * 10 },

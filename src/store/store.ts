@@ -1,0 +1,275 @@
+/**
+ * The store: every check observation of every evidence file, in one embedded DuckDB database, with
+ * what reading each file gave. It lives in the cache folder, so a rebuild reads only the files that
+ * changed (a changed file replaces its rows, a file no longer in the folder loses them), or in a
+ * temporary folder that is removed on close. Only the main thread opens it: two DuckDB instances on one
+ * file lose rows without an error. Every query that feeds an output has a total order, so that the
+ * same evidence gives the same bytes. Nothing above this module writes SQL; it returns plain data.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { Observation } from '../model/evaluation.js';
+import type { CheckStatus, ControlMapping, FindingSeverity } from '../model/types.js';
+import { discardStaged, type StagedRows } from './staging.js';
+
+/** Bump when the tables change: an older store is emptied and filled again. */
+const SCHEMA_VERSION = '1';
+
+/** DuckDB's memory for the store: it spills to its temporary folder beyond this. */
+const MEMORY_LIMIT = '128MB';
+
+/** What the store holds about one file as read with one set of settings. */
+export interface StoredFile {
+  id: number;
+  path: string;
+  sha256: string;
+  /** The as-of date it was read for, and how much it set aside as dated after it. */
+  asOf: string;
+  setAside: number;
+  newest?: string;
+}
+
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS meta(key VARCHAR PRIMARY KEY, value VARCHAR)`,
+  `CREATE TABLE IF NOT EXISTS files(
+     id INTEGER PRIMARY KEY, path VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, settings VARCHAR NOT NULL,
+     as_of VARCHAR NOT NULL, set_aside INTEGER NOT NULL, newest VARCHAR, result BLOB NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS control_sets(key VARCHAR PRIMARY KEY, mappings VARCHAR NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS observations(
+     file INTEGER NOT NULL, seq INTEGER NOT NULL, "check" VARCHAR NOT NULL, title VARCHAR, resource VARCHAR,
+     status VARCHAR NOT NULL, severity VARCHAR, observed_at VARCHAR, observed_ms BIGINT, message VARCHAR,
+     controls VARCHAR NOT NULL, place VARCHAR)`,
+];
+
+const STAGED_COLUMNS = `{s: 'INTEGER', k: 'VARCHAR', t: 'VARCHAR', r: 'VARCHAR', st: 'VARCHAR', sv: 'VARCHAR', a: 'VARCHAR', m: 'BIGINT', g: 'VARCHAR', c: 'VARCHAR', p: 'VARCHAR'}`;
+
+const quoted = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/** Files put are loaded together, so many small files cost one load, not one each. */
+const BATCH_FILES = 512;
+const BATCH_ROWS = 250_000;
+
+interface Pending extends StoredFile {
+  settings: string;
+  result: Uint8Array;
+  staged?: StagedRows;
+}
+
+export class Store {
+  private nextId = 1;
+  private readonly controlSets = new Map<string, ControlMapping[]>();
+  /** Every path the store holds, with the id of its entry. */
+  private readonly pathIds = new Map<string, number>();
+  private pending: Pending[] = [];
+  private pendingRows = 0;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly db: DuckDBConnection,
+    /** Where files are staged for loading. */
+    readonly stagingDir: string,
+    private readonly folder: string,
+    /** Removed on close: the store was made for this build only. */
+    readonly temporary: boolean,
+  ) {}
+
+  /**
+   * The store in `dir` (made if needed; started afresh when what is there cannot be opened), or in a
+   * temporary folder when `dir` is undefined, held by another build (DuckDB locks its file) or unusable:
+   * a store that cannot be kept only makes the next build slower.
+   */
+  static async open(dir: string | undefined): Promise<Store> {
+    if (dir !== undefined) {
+      try {
+        return await Store.openIn(dir, false);
+      } catch (error) {
+        if (!/lock/i.test((error as Error).message)) {
+          try {
+            rmSync(dir, { recursive: true, force: true });
+            return await Store.openIn(dir, false);
+          } catch {
+            // Not even a new one can be made there.
+          }
+        }
+      }
+    }
+    return Store.openIn(mkdtempSync(join(tmpdir(), 'legible-store-')), true);
+  }
+
+  private static async openIn(folder: string, temporary: boolean): Promise<Store> {
+    const stagingDir = join(folder, 'staging');
+    mkdirSync(stagingDir, { recursive: true });
+    mkdirSync(join(folder, 'tmp'), { recursive: true });
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(join(folder, 'legible.duckdb'), { memory_limit: MEMORY_LIMIT, temp_directory: join(folder, 'tmp') });
+    } catch (error) {
+      if (temporary) rmSync(folder, { recursive: true, force: true });
+      throw error;
+    }
+    const db = await instance.connect();
+    // Results follow the process time zone unless told otherwise: evidence times are UTC.
+    await db.run(`SET TimeZone = 'UTC'`);
+    const store = new Store(instance, db, stagingDir, folder, temporary);
+    await store.prepare();
+    return store;
+  }
+
+  private async prepare(): Promise<void> {
+    for (const statement of SCHEMA) await this.db.run(statement);
+    const version = (await this.db.runAndReadAll(`SELECT value FROM meta WHERE key = 'schema'`)).getRows()[0]?.[0];
+    if (version !== SCHEMA_VERSION) {
+      for (const table of ['observations', 'control_sets', 'files', 'meta']) await this.db.run(`DROP TABLE IF EXISTS ${table}`);
+      for (const statement of SCHEMA) await this.db.run(statement);
+      await this.db.run(`INSERT INTO meta VALUES ('schema', ${quoted(SCHEMA_VERSION)})`);
+    }
+    // A build stopped while loading a file leaves rows no file entry owns.
+    await this.db.run(`DELETE FROM observations WHERE file NOT IN (SELECT id FROM files)`);
+    for (const [id, path] of (await this.db.runAndReadAll(`SELECT id, path FROM files`)).getRows()) {
+      this.pathIds.set(path as string, id as number);
+      this.nextId = Math.max(this.nextId, (id as number) + 1);
+    }
+    for (const [key, mappings] of (await this.db.runAndReadAll(`SELECT key, mappings FROM control_sets`)).getRows()) {
+      this.controlSets.set(key as string, JSON.parse(mappings as string) as ControlMapping[]);
+    }
+  }
+
+  /** The files read with these settings, by path. */
+  async files(settings: string): Promise<Map<string, StoredFile>> {
+    const reader = await this.db.runAndReadAll(`SELECT id, path, sha256, as_of, set_aside, newest FROM files WHERE settings = $settings`, { settings });
+    const found = new Map<string, StoredFile>();
+    for (const [id, path, sha256, asOf, setAside, newest] of reader.getRows()) {
+      found.set(path as string, { id: id as number, path: path as string, sha256: sha256 as string, asOf: asOf as string, setAside: setAside as number, ...(newest ? { newest: newest as string } : {}) });
+    }
+    return found;
+  }
+
+  /** What reading a stored file gave, as it was put. */
+  async result(file: StoredFile): Promise<Uint8Array> {
+    const value = (await this.db.runAndReadAll(`SELECT result FROM files WHERE id = $id`, { id: file.id })).getRows()[0]?.[0];
+    if (!value || typeof value !== 'object' || !('bytes' in value)) throw new Error(`the store has no result for ${file.path}`);
+    return value.bytes as Uint8Array;
+  }
+
+  /**
+   * Keep what reading a file gave, replacing whatever the store held for its path: its result, and the
+   * rows it staged (loaded with others, then their staging file removed).
+   */
+  async put(entry: Omit<StoredFile, 'id'> & { settings: string; result: Uint8Array; staged?: StagedRows }): Promise<StoredFile> {
+    const id = this.nextId++;
+    this.pending.push({ ...entry, id });
+    this.pendingRows += entry.staged?.rows ?? 0;
+    if (this.pending.length >= BATCH_FILES || this.pendingRows >= BATCH_ROWS) await this.flush();
+    const { result: _result, staged: _staged, settings: _settings, ...stored } = entry;
+    return { id, ...stored };
+  }
+
+  /** Load what was put since the last load. */
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    if (!batch.length) return;
+    this.pending = [];
+    this.pendingRows = 0;
+    const replaced = batch.map((p) => this.pathIds.get(p.path)).filter((id): id is number => id !== undefined);
+    if (replaced.length) {
+      await this.db.run(`DELETE FROM observations WHERE file IN (${replaced.join(', ')})`);
+      await this.db.run(`DELETE FROM files WHERE id IN (${replaced.join(', ')})`);
+    }
+    for (const p of batch) this.pathIds.set(p.path, p.id);
+    const staged = batch.filter((p): p is Pending & { staged: StagedRows } => p.staged !== undefined);
+    try {
+      const sets = new Map<string, ControlMapping[]>();
+      for (const { staged: rows } of staged) for (const [key, mappings] of Object.entries(rows.controlSets)) if (!this.controlSets.has(key)) sets.set(key, mappings);
+      if (sets.size) {
+        await this.db.run(`INSERT OR IGNORE INTO control_sets VALUES ${[...sets].map(([key, mappings]) => `(${quoted(key)}, ${quoted(JSON.stringify(mappings))})`).join(', ')}`);
+        for (const [key, mappings] of sets) this.controlSets.set(key, mappings);
+      }
+      if (staged.length) {
+        await this.db.run(
+          `INSERT INTO observations
+           SELECT m.id, s.s, s.k, s.t, s.r, s.st, s.sv, s.a, s.m, s.g, s.c, s.p
+           FROM read_json([${staged.map((p) => quoted(p.staged.path)).join(', ')}], format = 'newline_delimited', filename = true, columns = ${STAGED_COLUMNS}) s
+           JOIN (VALUES ${staged.map((p) => `(${quoted(p.staged.path)}, ${p.id})`).join(', ')}) m(path, id) ON s.filename = m.path`,
+        );
+      }
+    } finally {
+      for (const p of staged) discardStaged(p.staged);
+    }
+    const appender = await this.db.createAppender('files');
+    for (const p of batch) {
+      appender.appendInteger(p.id);
+      appender.appendVarchar(p.path);
+      appender.appendVarchar(p.sha256);
+      appender.appendVarchar(p.settings);
+      appender.appendVarchar(p.asOf);
+      appender.appendInteger(p.setAside);
+      if (p.newest === undefined) appender.appendNull();
+      else appender.appendVarchar(p.newest);
+      appender.appendBlob(p.result);
+      appender.endRow();
+    }
+    appender.closeSync();
+  }
+
+  /** Forget every file but these (by id): files gone from the folder, or read with other settings. */
+  async retain(ids: ReadonlySet<number>): Promise<void> {
+    await this.flush();
+    for (const [path, id] of this.pathIds) if (!ids.has(id)) this.pathIds.delete(path);
+    const list = [...ids].join(', ') || 'NULL';
+    await this.db.run(`DELETE FROM observations WHERE file NOT IN (${list})`);
+    await this.db.run(`DELETE FROM files WHERE id NOT IN (${list})`);
+  }
+
+  /**
+   * The newest observation of each check on each resource, with the number of older ones, in chunks.
+   * Newest by observation time (undated ranks oldest), then by file path and order in the file.
+   */
+  async *latestObservations(): AsyncIterable<Observation[]> {
+    await this.flush();
+    // The newest per pair is the greatest (time, file path's rank, order in the file), undated lowest: picked
+    // by a grouped max of a small key and joined back, which DuckDB does in bounded memory.
+    const result = await this.db.stream(`
+      WITH ranks AS (SELECT id, row_number() OVER (ORDER BY path) AS rank FROM files),
+      newest AS (
+        SELECT count(*) - 1 AS earlier, max({'at': coalesce(o.observed_ms, -9223372036854775807), 'rank': r.rank, 'seq': o.seq}) AS key
+        FROM observations o JOIN ranks r ON r.id = o.file
+        GROUP BY o."check", coalesce(o.resource, ''))
+      SELECT o."check", o.title, o.resource, o.status, o.severity, o.observed_at, o.message, f.path, o.seq, o.controls, n.earlier
+      FROM newest n JOIN ranks r ON r.rank = n.key.rank JOIN observations o ON o.file = r.id AND o.seq = n.key.seq JOIN files f ON f.id = o.file`);
+    for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      const rows = chunk.getRows();
+      const observations = new Array<Observation>(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const [check, title, resource, status, severity, observedAt, message, file, seq, controls, earlier] = rows[i]!;
+        const o: Observation = {
+          check: check as string,
+          status: status as CheckStatus,
+          file: file as string,
+          seq: seq as number,
+          controls: this.controlSets.get(controls as string)!,
+          earlier: Number(earlier),
+        };
+        if (title) o.title = title as string;
+        if (observedAt) o.observedAt = observedAt as string;
+        if (severity) o.severity = severity as FindingSeverity;
+        // A pass is counted, never named: its resource and message are not needed.
+        if (status !== 'pass') {
+          if (resource) o.resource = resource as string;
+          if (message) o.message = message as string;
+        }
+        observations[i] = o;
+      }
+      yield observations;
+    }
+  }
+
+  /** Close the store; what was put since the last load is dropped (it is read again next time). */
+  async close(): Promise<void> {
+    for (const p of this.pending) if (p.staged) discardStaged(p.staged);
+    this.db.closeSync();
+    this.instance.closeSync();
+    rmSync(this.temporary ? this.folder : this.stagingDir, { recursive: true, force: true });
+  }
+}

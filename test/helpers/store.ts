@@ -1,0 +1,44 @@
+import { evaluateStore } from '../../src/pipeline.js';
+import type { EvaluationContext } from '../../src/evaluate/evaluate.js';
+import type { Evaluation, Observation } from '../../src/model/evaluation.js';
+import type { CheckRecord, EvidenceRecord, NoteRecord } from '../../src/model/types.js';
+import { StagingWriter } from '../../src/store/staging.js';
+import { Store } from '../../src/store/store.js';
+
+/** A store in a temporary folder, removed when `use` is done. */
+export async function withStore<T>(use: (store: Store) => Promise<T>): Promise<T> {
+  const store = await Store.open(undefined);
+  try {
+    return await use(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Put check records in the store as a build does: staged and loaded per file, each file's in the order given. */
+export async function putRecords(store: Store, records: CheckRecord[]): Promise<void> {
+  const byFile = new Map<string, CheckRecord[]>();
+  for (const r of records) byFile.set(r.file, [...(byFile.get(r.file) ?? []), r]);
+  for (const [path, rows] of byFile) {
+    const writer = new StagingWriter(store.stagingDir);
+    rows.forEach((r, seq) => writer.add(r, seq));
+    const staged = writer.finish();
+    await store.put({ path, sha256: 'test', settings: 'test', asOf: '2026-11-23', setAside: 0, result: new Uint8Array(), ...(staged ? { staged } : {}) });
+  }
+}
+
+/** Every observation the store gives as newest of its check and resource. */
+export async function latestOf(store: Store): Promise<Observation[]> {
+  const all: Observation[] = [];
+  for await (const chunk of store.latestObservations()) all.push(...chunk);
+  return all;
+}
+
+/** Evaluate records as a build does: notes as they are, check results through the store. */
+export async function evaluateRecords(records: EvidenceRecord[], context: Omit<EvaluationContext, 'notes'>): Promise<Evaluation> {
+  const notes = records.filter((r): r is NoteRecord => r.type === 'note');
+  return withStore(async (store) => {
+    await putRecords(store, records.filter((r): r is CheckRecord => r.type === 'check'));
+    return (await evaluateStore(store, { ...context, notes })).evaluation;
+  });
+}
