@@ -716,34 +716,27 @@ function secretOf(match, group) {
 }
 
 // ---------------------------------------------------------------- measuring
-/** Length of the longest common substring (kept short: secrets and outputs are small). */
-function longestCommon(a, b) {
-  let best = 0;
-  let prev = new Array(b.length + 1).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    const row = new Array(b.length + 1).fill(0);
-    for (let j = 1; j <= b.length; j++) {
-      if (a[i - 1] === b[j - 1]) {
-        row[j] = prev[j - 1] + 1;
-        if (row[j] > best) best = row[j];
-      }
-    }
-    prev = row;
-  }
-  return best;
-}
 /**
- * The secret, or a long piece of it (a quarter, at least 8 characters), is still in `text`. A leading
- * run of letters and punctuation (`hooks.slack.com/services/`, `AGE-SECRET-KEY-`) may stay: it is the
- * format's public prefix, which redaction keeps when it names the token.
+ * The secret, or a long piece of it (a quarter, at least 8 characters), is still in `text`. A piece
+ * that the sample also holds outside the secret (`<add key="Password" value="…Password1">`) is its
+ * context, not a leak; so is a leading run of letters and punctuation (`hooks.slack.com/services/`,
+ * `AGE-SECRET-KEY-`): the format's public prefix, which redaction keeps when it names the token.
  */
-function leaks(secret, text) {
+function leaks(secret, text, sample) {
   if (text.includes(secret)) return true;
   const prefix = /^[A-Za-z.:/_~-]*/.exec(secret)[0];
   const rest = secret.length - prefix.length >= 8 ? secret.slice(prefix.length) : secret;
   if (rest.length < 8) return false;
-  const withoutMarkers = text.replace(/\[REDACTED: [a-z0-9-]+\]/g, '\u0000');
-  return longestCommon(rest, withoutMarkers) >= Math.max(8, Math.ceil(rest.length / 4));
+  const context = sample.split(secret).join('\u0000');
+  const least = Math.max(8, Math.ceil(rest.length / 4));
+  for (let i = 0; i + least <= rest.length; i++) {
+    for (let length = least; i + length <= rest.length; length++) {
+      const piece = rest.slice(i, i + length);
+      if (!text.includes(piece)) break;
+      if (!context.includes(piece)) return true;
+    }
+  }
+  return false;
 }
 
 function caught(sample, secret) {
@@ -757,7 +750,7 @@ function caught(sample, secret) {
   };
   const redactedNote = redactRecord(note).record;
   const redactedCheck = redactRecord(check).record;
-  return { note: !leaks(secret, redactedNote.body), check: !leaks(secret, redactedCheck.message), kinds: [...redactRecord(check).redactions.map((r) => r.kind)] };
+  return { note: !leaks(secret, redactedNote.body, sample), check: !leaks(secret, redactedCheck.message, sample) };
 }
 
 const rules = extractRules();
