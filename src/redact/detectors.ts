@@ -21,6 +21,9 @@
  * digests, git commit hashes, UUIDs, ARNs, CVE ids, dates, versions — must pass through unchanged.
  */
 
+import { keywordIndex } from './keywords.js';
+import { PROVIDER_RULES, TOKEN_RULES } from './rules.js';
+
 export interface Hit {
   start: number;
   end: number;
@@ -70,8 +73,8 @@ interface PatternDetector {
   /** Index of the capture group holding the secret; the whole match when absent. */
   group?: number;
   accept?: (value: string, text: string, start: number) => boolean;
-  /** A cheap test first: one of these substrings (case-sensitive), or this case-insensitive word. */
-  hint: readonly string[] | RegExp;
+  /** Lowercase words, one of which the text holds (case-insensitively) whenever the pattern can match. */
+  keywords: readonly string[];
 }
 
 const SPECIFIC = 0;
@@ -79,48 +82,52 @@ const URL_PASSWORD = 1;
 const CONTEXTUAL = 2;
 const ENTROPY = 3;
 
+/** Prefixes of AWS access key ids (long-term, STS, bearer, context credentials). */
+const AWS_KEY_ID_PREFIXES = ['akia', 'asia', 'abia', 'acca', 'a3t'];
+const GITLAB_PREFIXES = ['pat', 'dt', 'rt', 'ptt', 'cbt', 'oas', 'soat', 'ft', 'imt', 'agent'];
+
 /** Fixed token formats: a prefix or structure that alone says what the string is. */
 const patterns: PatternDetector[] = [
   {
     kind: 'private-key',
     // Spans lines; a block without its END line is redacted to the end of the text.
     re: /-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|$)/g,
-    hint: ['PRIVATE KEY'],
+    keywords: ['private key'],
     priority: SPECIFIC,
   },
-  { kind: 'aws-access-key-id', re: /\b(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Za-z0-9])/g, hint: ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T'], priority: SPECIFIC },
-  { kind: 'github-token', re: /\bgh[pousr]_[A-Za-z0-9]{30,}/g, hint: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'], priority: SPECIFIC },
-  { kind: 'github-token', re: /\bgithub_pat_[A-Za-z0-9_]{22,}/g, hint: ['github_pat_'], priority: SPECIFIC },
-  { kind: 'gitlab-token', re: /\bgl(?:pat|dt|rt|ptt|cbt|oas|soat|ft|imt|agent)-[A-Za-z0-9_-]{20,}/g, hint: ['gl'], priority: SPECIFIC },
-  { kind: 'slack-token', re: /\bxox[abposre]-[A-Za-z0-9-]{10,}/g, hint: ['xox'], priority: SPECIFIC },
-  { kind: 'slack-token', re: /\bxapp-\d-[A-Za-z0-9-]{10,}/g, hint: ['xapp-'], priority: SPECIFIC },
+  { kind: 'aws-access-key-id', re: /\b(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Za-z0-9])/g, keywords: AWS_KEY_ID_PREFIXES, priority: SPECIFIC },
+  { kind: 'github-token', re: /\bgh[pousr]_[A-Za-z0-9]{30,}/g, keywords: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'], priority: SPECIFIC },
+  { kind: 'github-token', re: /\bgithub_pat_[A-Za-z0-9_]{22,}/g, keywords: ['github_pat_'], priority: SPECIFIC },
+  { kind: 'gitlab-token', re: /\bgl(?:pat|dt|rt|ptt|cbt|oas|soat|ft|imt|agent)-[A-Za-z0-9_-]{20,}(?:\.[0-9a-z]{2,})?/g, keywords: GITLAB_PREFIXES.map((p) => `gl${p}-`), priority: SPECIFIC },
+  { kind: 'slack-token', re: /\bxox[abposre]-[A-Za-z0-9-]{10,}/g, keywords: ['xox'], priority: SPECIFIC },
+  { kind: 'slack-token', re: /\bxapp-\d-[A-Za-z0-9-]{10,}/g, keywords: ['xapp-'], priority: SPECIFIC },
   {
     kind: 'slack-webhook',
     re: /\bhooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9_/-]+)/g,
     group: 1,
-    hint: ['hooks.slack.com'],
+    keywords: ['hooks.slack.com'],
     priority: SPECIFIC,
   },
   {
     kind: 'jwt',
     re: /\bey[A-Za-z0-9_-]{10,}\.ey[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g,
-    hint: ['.ey'],
+    keywords: ['.ey'],
     priority: SPECIFIC,
   },
-  { kind: 'google-api-key', re: /\bAIza[0-9A-Za-z_-]{30,}/g, hint: ['AIza'], priority: SPECIFIC },
-  { kind: 'google-oauth-secret', re: /\bGOCSPX-[A-Za-z0-9_-]{20,}/g, hint: ['GOCSPX-'], priority: SPECIFIC },
-  { kind: 'google-oauth-token', re: /\bya29\.[0-9A-Za-z_-]{20,}/g, hint: ['ya29.'], priority: SPECIFIC },
-  { kind: 'stripe-key', re: /\b(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{10,}/g, hint: ['_live_', '_test_'], priority: SPECIFIC },
-  { kind: 'npm-token', re: /\bnpm_[A-Za-z0-9]{30,}/g, hint: ['npm_'], priority: SPECIFIC },
-  { kind: 'anthropic-key', re: /\bsk-ant-[a-z0-9]+-[A-Za-z0-9_-]{20,}/g, hint: ['sk-ant-'], priority: SPECIFIC },
-  { kind: 'openai-key', re: /\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}/g, hint: ['sk-'], priority: SPECIFIC },
-  { kind: 'openai-key', re: /\bsk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}\b/g, hint: ['T3BlbkFJ'], priority: SPECIFIC },
-  { kind: 'sendgrid-key', re: /\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{30,}/g, hint: ['SG.'], priority: SPECIFIC },
+  { kind: 'google-api-key', re: /\bAIza[0-9A-Za-z_-]{30,}/g, keywords: ['aiza'], priority: SPECIFIC },
+  { kind: 'google-oauth-secret', re: /\bGOCSPX-[A-Za-z0-9_-]{20,}/g, keywords: ['gocspx-'], priority: SPECIFIC },
+  { kind: 'google-oauth-token', re: /\bya29\.[0-9A-Za-z_-]{20,}/g, keywords: ['ya29.'], priority: SPECIFIC },
+  { kind: 'stripe-key', re: /\b(?:sk|rk)_(?:live|test|prod)_[0-9A-Za-z]{10,}/g, keywords: ['_live_', '_test_', '_prod_'], priority: SPECIFIC },
+  { kind: 'npm-token', re: /\bnpm_[A-Za-z0-9]{30,}/g, keywords: ['npm_'], priority: SPECIFIC },
+  { kind: 'anthropic-key', re: /\bsk-ant-[a-z0-9]+-[A-Za-z0-9_-]{20,}/g, keywords: ['sk-ant-'], priority: SPECIFIC },
+  { kind: 'openai-key', re: /\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}/g, keywords: ['sk-'], priority: SPECIFIC },
+  { kind: 'openai-key', re: /\bsk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}\b/g, keywords: ['t3blbkfj'], priority: SPECIFIC },
+  { kind: 'sendgrid-key', re: /\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{30,}/g, keywords: ['sg.'], priority: SPECIFIC },
   {
     kind: 'azure-storage-key',
     re: /\b(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{20,}=*)/g,
     group: 1,
-    hint: ['AccountKey=', 'SharedAccessKey='],
+    keywords: ['accountkey=', 'sharedaccesskey='],
     priority: SPECIFIC,
   },
   {
@@ -128,7 +135,7 @@ const patterns: PatternDetector[] = [
     // `Authorization: Bearer …` (also as a JSON or YAML key, and Token/Bot schemes): any length.
     re: /\bauthorization\\?["']?[ \t]*[:=][ \t]*\\?["']?[ \t]*(?:bearer|token|bot)[ \t]+([A-Za-z0-9._~+/-]+=*)/gi,
     group: 1,
-    hint: /authorization/i,
+    keywords: ['authorization'],
     priority: CONTEXTUAL,
   },
   {
@@ -136,7 +143,7 @@ const patterns: PatternDetector[] = [
     // A bare `Bearer <token>` in prose or logs: long enough, with a digit, so "Bearer tokens expire" stays.
     re: /\bbearer[ \t]+([A-Za-z0-9._~+/-]{16,}=*)/gi,
     group: 1,
-    hint: /bearer/i,
+    keywords: ['bearer'],
     priority: CONTEXTUAL,
     accept: (value) => /\d/.test(value),
   },
@@ -144,7 +151,7 @@ const patterns: PatternDetector[] = [
     kind: 'basic-auth',
     re: /\bauthorization\\?["']?[ \t]*[:=][ \t]*\\?["']?[ \t]*basic[ \t]+([A-Za-z0-9+/]+=*)/gi,
     group: 1,
-    hint: /authorization/i,
+    keywords: ['authorization'],
     priority: CONTEXTUAL,
   },
 ];
@@ -198,11 +205,24 @@ const assignmentKind = (word: string): string => {
 const NOT_A_VALUE =
   /^(?:\$\{[^}]*\}|\\+u003c.*\\+u003e|\$\d+|:[A-Za-z_]\w*|\?|\$\(?[A-Za-z_][A-Za-z0-9_]*\)?|\{\{[^}]*\}\}|%\(?[A-Za-z_]*\)?s|<[^>]*>|\*+|x{3,}|\.{3}|…|null|nil|none|undefined|true|false|yes|no|on|off|enabled|disabled|required|optional|empty|redacted|masked|hidden|n\/?a|not set|unset|set|missing|present|configured|rotated|revoked|expired|reset|changed|provided|stored|valid|invalid|weak|strong)$/i;
 
+/** A type between a declared name and `=`: `var apiToken string = …` (Go), `var apiToken: String = …` (Kotlin). */
+const TYPE_NAME = /^(?:string|String|str|bytes|\[\]byte)$/;
+
+/** The key of an assignment, looking past a type written between the name and the separator. */
+function assignedName(text: string, at: number): { key: string; start: number } | undefined {
+  const key = keyBefore(text, at);
+  if (!key || !TYPE_NAME.test(key.key)) return key;
+  let i = key.start;
+  while (i > 0 && (text.charAt(i - 1) === ' ' || text.charAt(i - 1) === '\t')) i--;
+  if (text.charAt(i - 1) === ':') i--;
+  return i < key.start ? keyBefore(text, i) : key;
+}
+
 function assignmentHits(text: string, out: Hit[]) {
   SEPARATOR.lastIndex = 0;
   for (let sep = SEPARATOR.exec(text); sep; sep = SEPARATOR.exec(text)) {
     // Separators are rare, key words are not: find the separator, then read the key backwards.
-    const key = keyBefore(text, sep.index);
+    const key = assignedName(text, sep.index);
     const word = key ? KEY_WORD.exec(key.key)?.[0] : undefined;
     if (!key || !word) continue;
     const keyStart = key.start;
@@ -230,6 +250,26 @@ function assignmentHits(text: string, out: Hit[]) {
     out.push({ start: valueStart, end: valueStart + value.length, kind: assignmentKind(word), priority: CONTEXTUAL });
     // Separators inside the value are redacted with it: go on after it (keeps long runs linear).
     SEPARATOR.lastIndex = Math.max(SEPARATOR.lastIndex, valueStart + value.length);
+  }
+}
+
+/** `<apiToken>value</apiToken>`, the value alone on its line or not: an XML element named for a secret. */
+const OPEN_TAG = /<([A-Za-z_][\w.:-]{0,127})>/g;
+const ELEMENT_BODY = /[ \t\r\n]*([^<>\s](?:[^<>\r\n]{0,1022}[^<>\s])?)[ \t\r\n]*<\//y;
+
+function elementHits(text: string, out: Hit[]) {
+  OPEN_TAG.lastIndex = 0;
+  for (let tag = OPEN_TAG.exec(text); tag; tag = OPEN_TAG.exec(text)) {
+    const name = tag[1]!;
+    const word = KEY_WORD.exec(name)?.[0];
+    if (!word) continue;
+    ELEMENT_BODY.lastIndex = OPEN_TAG.lastIndex;
+    const body = ELEMENT_BODY.exec(text);
+    if (!body || !text.startsWith(`${name}>`, ELEMENT_BODY.lastIndex)) continue;
+    const value = body[1]!;
+    if (value.startsWith('[REDACTED: ') || NOT_A_VALUE.test(value) || /^(?:\$\{|\{\{|#\{)/.test(value)) continue;
+    const start = body.index + body[0].indexOf(value);
+    out.push({ start, end: start + value.length, kind: assignmentKind(word), priority: CONTEXTUAL });
   }
 }
 
@@ -361,18 +401,40 @@ const AWS_MENTION = /aws|secret/i;
 const SECRET_MENTION = /secret|token|passw|passphrase|pwd|credential|key/i;
 /** Maximal runs of the base64 alphabet; one of exactly 40 not followed by `=` may be an AWS secret key. */
 const AWS_SECRET = /[A-Za-z0-9/+]+/g;
+const AWS_KEY_ID = /\b(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Za-z0-9])/;
+/** Entropy a lone 40-character run needs: random base64 of that length has ~4.6–5.1 bits per character. */
+export const AWS_SECRET_ENTROPY = 4.3;
+/** Beside an access key id, the pair is plain: a lower bar. */
+export const AWS_SECRET_ENTROPY_NEAR_ID = 3.5;
 
 /**
- * AWS secret access keys (40 base64 characters within 40 characters after `aws` or `secret`) and
- * high-entropy strings (base64 or hex, ≥ 20 characters, within 20 characters after a secret word).
+ * An AWS secret access key with no word beside it: a run of exactly 40 base64 characters (no digest
+ * has that length: SHA-1 is 28 in base64 and 40 in hex, SHA-256 43/44 and 64) holding upper and lower
+ * case letters and a digit, random enough, and not a piece of a longer token (`_`, `-`, `.`, `%`, `@`
+ * before it; `-`, `_`, `%`, `@` after it).
  */
-function contextualHits(text: string, view: string, out: Hit[]) {
+function loneAwsSecret(value: string, text: string, start: number, nearKeyId: boolean): boolean {
+  if (/[-_.%@\\]/.test(text.charAt(start - 1)) || /[-_%@]/.test(text.charAt(start + 40))) return false;
+  if (!/[A-Z]/.test(value) || !/[a-z]/.test(value) || !/\d/.test(value)) return false;
+  return shannonEntropy(value) >= (nearKeyId ? AWS_SECRET_ENTROPY_NEAR_ID : AWS_SECRET_ENTROPY);
+}
+
+/**
+ * AWS secret access keys (40 base64 characters within 40 characters after `aws` or `secret`, or with
+ * no word at all: see `loneAwsSecret`) and high-entropy strings (base64 or hex, ≥ 20 characters,
+ * within 20 characters after a secret word).
+ */
+function contextualHits(text: string, view: string, forty: boolean, out: Hit[]) {
+  const mentioned = AWS_MENTION.test(view);
+  const nearKeyId = forty && AWS_KEY_ID.test(text);
   AWS_SECRET.lastIndex = 0;
-  for (let m = AWS_MENTION.test(view) ? AWS_SECRET.exec(text) : null; m; m = AWS_SECRET.exec(text)) {
+  for (let m = mentioned || forty ? AWS_SECRET.exec(text) : null; m; m = AWS_SECRET.exec(text)) {
     if (m[0].length !== 40 || text.charAt(m.index + 40) === '=') continue;
-    const at = nearestTrigger(view, AWS_TRIGGER, m.index, 40);
-    if (at === undefined || HEX.test(m[0]) || looksLikeName(m[0]) || insideArn(text, m.index) || insideUrlPath(text, m.index)) continue;
-    if (HASH_CONTEXT.test(view.slice(at, m.index))) continue;
+    if (HEX.test(m[0]) || looksLikeName(m[0]) || insideArn(text, m.index) || insideUrlPath(text, m.index) || inDottedPath(text, m.index)) continue;
+    const at = mentioned ? nearestTrigger(view, AWS_TRIGGER, m.index, 40) : undefined;
+    const context = view.slice(Math.max(0, at ?? m.index - 40), m.index);
+    if (HASH_CONTEXT.test(context)) continue;
+    if (at === undefined && !loneAwsSecret(m[0], text, m.index, nearKeyId)) continue;
     out.push({ start: m.index, end: m.index + m[0].length, kind: 'aws-secret-key', priority: SPECIFIC });
   }
 
@@ -396,35 +458,109 @@ function contextualHits(text: string, view: string, out: Hit[]) {
   }
 }
 
-/** A cheap test: text without any of these cannot hold a secret any detector finds. */
-const PREFILTER =
-  /AKIA|ASIA|ABIA|ACCA|A3T|gh[pousr]_|github_pat_|gl[a-z]+-|xox|xapp-|hooks\.slack|auth|bearer|PRIVATE KEY|:\/\/|pass|pwd|secret|key|token|credential|eyJ|AIza|GOCSPX|ya29\.|_live_|_test_|npm_|sk-|SG\./i;
+/** Words the generic detectors start from (assignments, URLs, words beside high-entropy strings). */
+const ASSIGNMENT_WORDS = ['pass', 'pwd', 'secret', 'key', 'token'];
+const GENERIC_WORDS = [...ASSIGNMENT_WORDS, 'credential', '://', '</'];
+
+/** One pattern with its keywords, and what a match of it is called (undefined: not a secret). */
+interface Runner {
+  keywords: readonly string[];
+  re: RegExp;
+  group?: number;
+  priority: number;
+  name: (value: string, text: string, start: number, match: string) => string | undefined;
+}
+
+const entropyAtLeast = (value: string, entropy: number | undefined) => entropy === undefined || shannonEntropy(value) >= entropy;
+
+/** Every pattern, in the order that names a span two of them find alike: legible's own kinds first. */
+const RUNNERS: readonly Runner[] = [
+  ...patterns.map((p) => ({ ...p, name: (value: string, text: string, start: number) => (!p.accept || p.accept(value, text, start) ? p.kind : undefined) })),
+  ...TOKEN_RULES.map((r) => ({
+    ...r,
+    priority: SPECIFIC,
+    name: (value: string) => (entropyAtLeast(value, r.entropy) && !r.placeholder?.test(value) ? r.id : undefined),
+  })),
+  ...PROVIDER_RULES.map((r) => ({
+    keywords: r.keywords,
+    re: r.re,
+    group: 1,
+    priority: SPECIFIC,
+    name: (value: string, _text: string, _start: number, match: string) =>
+      r.nameCase && !r.nameCase.test(match) ? undefined : r.shapes.find((s) => s.shape.test(value) && entropyAtLeast(value, s.entropy))?.id,
+  })),
+];
+/** keyword → the positions in RUNNERS of the patterns it starts. */
+const RUNNERS_BY_KEYWORD = new Map<string, number[]>();
+RUNNERS.forEach((r, i) => {
+  for (const k of r.keywords) RUNNERS_BY_KEYWORD.set(k, [...(RUNNERS_BY_KEYWORD.get(k) ?? []), i]);
+});
+
+const KEYWORDS = keywordIndex([...GENERIC_WORDS, ...RUNNERS.flatMap((r) => r.keywords)]);
+/** Per ASCII character: 0 outside base64 (`A-Za-z0-9+/`), 1 a hex digit, 2 base64 but not hex. */
+const BASE64_CLASS = Uint8Array.from({ length: 128 }, (_, c) => {
+  const ch = String.fromCharCode(c);
+  return /[0-9a-fA-F]/.test(ch) ? 1 : /[A-Za-z0-9+/]/.test(ch) ? 2 : 0;
+});
+
+const base64Class = (text: string, i: number) => {
+  const c = text.charCodeAt(i);
+  return c < 128 ? BASE64_CLASS[c]! : 0;
+};
+
+/**
+ * A run of exactly 40 base64 characters, not all hex: where a lone AWS secret key may hide, whatever
+ * the words around it (a SHA-1 or a git commit id is hex, and does not count). Any 40 consecutive
+ * characters hold one whose index is 39 modulo 40, so only those are looked at, and the run around
+ * each is measured: a quarter of the work of reading every character, which this test does for most
+ * evidence text.
+ */
+function hasForty(text: string): boolean {
+  for (let p = 39; p < text.length; p += 40) {
+    if (!base64Class(text, p)) continue;
+    let start = p;
+    while (start > 0 && p - start < 40 && base64Class(text, start - 1)) start--;
+    let end = p + 1;
+    while (end < text.length && end - start <= 40 && base64Class(text, end)) end++;
+    if (end - start !== 40 || (start > 0 && base64Class(text, start - 1))) continue;
+    for (let i = start; i < end; i++) if (base64Class(text, i) === 2) return true;
+  }
+  return false;
+}
 
 /** False when `text` cannot hold a secret any detector finds: most evidence text, cheaply told. */
-export const mightHoldSecret = (text: string): boolean => PREFILTER.test(text);
+export const mightHoldSecret = (text: string): boolean => KEYWORDS.test(text) || hasForty(text);
+
+function runnerHits(r: Runner, text: string, out: Hit[]) {
+  r.re.lastIndex = 0;
+  for (let m = r.re.exec(text); m; m = r.re.exec(text)) {
+    if (m[0].length === 0) {
+      r.re.lastIndex++;
+      continue;
+    }
+    const value = r.group === undefined ? m[0] : m[r.group];
+    if (!value) continue;
+    // A group's offset where the pattern asks for it (`d` flag), else the group is the match's tail.
+    const start = r.group === undefined ? m.index : (m.indices?.[r.group]?.[0] ?? m.index + m[0].length - value.length);
+    const kind = r.name(value, text, start, m[0]);
+    if (kind) out.push({ start, end: start + value.length, kind, priority: r.priority });
+  }
+}
 
 /** Every secret in `text`, unmerged; spans may overlap. `view` is `text` with markers blanked. */
 export function detect(text: string, view: string): Hit[] {
-  if (!PREFILTER.test(text)) return [];
+  const found = KEYWORDS.find(text);
+  const forty = hasForty(text);
+  if (!found.size && !forty) return [];
   const hits: Hit[] = [];
-  for (const p of patterns) {
-    if (Array.isArray(p.hint) ? !p.hint.some((h) => text.includes(h)) : !(p.hint as RegExp).test(text)) continue;
-    p.re.lastIndex = 0;
-    for (let m = p.re.exec(text); m; m = p.re.exec(text)) {
-      if (m[0].length === 0) {
-        p.re.lastIndex++;
-        continue;
-      }
-      const value = p.group === undefined ? m[0] : m[p.group];
-      if (!value) continue;
-      // The group is the match's tail in every pattern that has one.
-      const start = p.group === undefined ? m.index : m.index + m[0].length - value.length;
-      if (p.accept && !p.accept(value, text, start)) continue;
-      hits.push({ start, end: start + value.length, kind: p.kind, priority: p.priority });
-    }
+  const started = new Set<number>();
+  for (const k of found) for (const i of RUNNERS_BY_KEYWORD.get(k) ?? []) started.add(i);
+  for (const i of [...started].sort((a, b) => a - b)) runnerHits(RUNNERS[i]!, text, hits);
+  if (ASSIGNMENT_WORDS.some((w) => found.has(w))) {
+    assignmentHits(text, hits);
+    if (found.has('</')) elementHits(text, hits);
   }
-  assignmentHits(text, hits);
-  urlPasswordHits(text, hits);
-  contextualHits(text, view, hits);
+  if (found.has('://')) urlPasswordHits(text, hits);
+  contextualHits(text, view, forty, hits);
   return hits;
 }

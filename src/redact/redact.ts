@@ -5,7 +5,8 @@
  *
  * The detectors are our own patterns (see detectors.ts for the kinds and for why secretlint was
  * evaluated and not used: async-only API, Node ≥ 22 in current versions, a performance-mark leak,
- * and half the required kinds missing).
+ * and half the required kinds missing), plus the provider token formats of gitleaks' rule set,
+ * written as JavaScript in rules.ts and named by gitleaks' rule ids.
  *
  * Scanned fields — notes: title, author, body; checks: check, title, message, resource, location.
  * Not scanned: file paths, dates, statuses, control ids, tool names and versions, tags.
