@@ -19,6 +19,7 @@ import { parseInto, StreamedHash, type Reading } from '../parse/parse-file.js';
 import { parsers } from '../parse/registry.js';
 import { ParseEntries, settingsKey } from './cache.js';
 import { describeRedaction, redactRecord, redactText, type Redaction } from '../redact/redact.js';
+import { pathDiagnostics, shownTextDiagnostics } from './shown-text.js';
 
 /** What every file is read with: serializable, so a worker gets the same settings as the main thread. */
 export interface IngestSettings {
@@ -118,6 +119,8 @@ function createReader(settings: IngestSettings, catalog: Catalog): (collected: C
           redactions.push(r);
           limiter.add(diagnostic('evidence/secret-redacted', describeRedaction(r), { file: r.file, ...(r.line !== undefined ? { place: { line: r.line } } : {}) }));
         }
+        // What the PDFs will show as markers rather than as written.
+        for (const d of shownTextDiagnostics(raw)) limiter.add(d);
         const { record, diagnostics } = mapRecord(raw);
         for (const d of diagnostics) limiter.add(d);
         const date = recordDate(record);
@@ -136,15 +139,16 @@ function createReader(settings: IngestSettings, catalog: Catalog): (collected: C
       // Parsers may quote evidence in their messages: those are redacted too.
       diagnostic: (d) => limiter.add({ ...d, message: redactText(d.message).text }),
     }, parsers, reading);
+    const named = pathDiagnostics(file.path);
     if (!summary.accepted) {
       return emptyResult({
         ...summary,
         ...(summary.reason !== undefined ? { reason: redactText(summary.reason).text } : {}),
-        diagnostics: summary.diagnostics.map((d) => ({ ...d, message: redactText(d.message).text })),
+        diagnostics: [...named, ...summary.diagnostics.map((d) => ({ ...d, message: redactText(d.message).text }))],
       });
     }
     return {
-      summary: { ...summary, diagnostics: limiter.all() },
+      summary: { ...summary, diagnostics: [...named, ...limiter.all()] },
       observations: staged.toBatch(),
       notes,
       redactions,
