@@ -16,7 +16,7 @@ const NAMED = 4;
 
 const consequence: Record<MarkReason, string> = {
   invisible: 'shown in the PDFs as markers such as {marker}, not obeyed',
-  unrenderable: 'no embedded font draws it correctly there; shown in the PDFs as markers such as {marker}',
+  unrenderable: 'which no embedded font draws correctly there; shown in the PDFs as markers such as {marker}',
 };
 
 /** One diagnostic per line of a field and kind of marker, naming the characters. */
@@ -37,7 +37,7 @@ function diagnosticsFor(text: string, describe: { file: string; field: string; l
     const line = describe.line?.(fieldLine);
     const where = line === undefined && fieldLine > 1 ? `${describe.field} (line ${fieldLine} of it)` : describe.field;
     const named = codePoints.slice(0, NAMED).map(describeCodePoint).join(', ') + (codePoints.length > NAMED ? ` and ${codePoints.length - NAMED} more` : '');
-    const message = `${where} holds ${named}: ${consequence[reason].replace('{marker}', markerFor(codePoints[0]!))}`;
+    const message = `${where} holds ${named}${reason === 'invisible' ? ':' : ','} ${consequence[reason].replace('{marker}', markerFor(codePoints[0]!))}`;
     return diagnostic(reason === 'invisible' ? 'text/invisible-character' : 'text/unrenderable', message, { file: describe.file, ...(line !== undefined ? { place: { line } } : {}) });
   });
 }

@@ -164,5 +164,5 @@ export function omissionLine(omitted: NonNullable<QuotedNote['omitted']>, file: 
   const amount = whole
     ? `the note is ${size(omitted.totalBytes)} (${thousands(omitted.totalLines)} lines)`
     : `${size(omitted.bytes)} (${thousands(omitted.lines)} lines) not quoted`;
-  return `… ${escapeMarkdownText(amount)}; the full note is ${escapeMarkdownInline(file)}, SHA\-256 ${sha256}`;
+  return `… ${escapeMarkdownText(amount)}; the full note is ${escapeMarkdownInline(file)}, SHA\\-256 ${sha256}`;
 }
