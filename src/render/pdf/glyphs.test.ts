@@ -78,12 +78,12 @@ describe('markedCharacters', () => {
 });
 
 /**
- * test/fixtures/harfbuzz-shapes.tsv holds how HarfBuzz 6.0.0 shapes a few thousand clusters of each
- * script in the regular Noto fonts (test/fixtures/harfbuzz-shapes.mjs made it): every cluster with no
+ * test/harfbuzz-shapes.tsv holds how HarfBuzz 6.0.0 shapes a few thousand clusters of each
+ * script in the regular Noto fonts (hb-shape --text-file on the regular fonts made it): every cluster with no
  * marked character must come out of fontkit the same, within 2 % of an em.
  */
 describe('what is drawn is drawn as HarfBuzz draws it', () => {
-  const rows = readFileSync(join(packageRoot(), 'test', 'fixtures', 'harfbuzz-shapes.tsv'), 'utf8')
+  const rows = readFileSync(join(packageRoot(), 'test', 'harfbuzz-shapes.tsv'), 'utf8')
     .split('\n')
     .filter((line) => line && !line.startsWith('#'))
     .map((line) => {
