@@ -30,6 +30,8 @@ export const codes = {
   'note/no-controls': 'warning',
   'parse/crashed': 'error',
   'previous/invalid': 'error',
+  'text/invisible-character': 'warning',
+  'text/unrenderable': 'warning',
   'xlsx/unsafe': 'error',
 } as const satisfies Record<string, Severity>;
 

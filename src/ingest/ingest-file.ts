@@ -18,6 +18,7 @@ import { parseInto, StreamedHash, type Reading } from '../parse/parse-file.js';
 import { parsers } from '../parse/registry.js';
 import { describeRedaction, redactRecord, redactText, type Redaction } from '../redact/redact.js';
 import { discardStaged, StagingWriter, type StagedRows } from '../store/staging.js';
+import { pathDiagnostics, shownTextDiagnostics } from './shown-text.js';
 
 /** What every file is read with: serializable, so a worker gets the same settings as the main thread. */
 export interface IngestSettings {
@@ -115,6 +116,8 @@ function createReader(settings: IngestSettings, catalog: Catalog): (collected: C
           redactions.push(r);
           limiter.add(diagnostic('evidence/secret-redacted', describeRedaction(r), { file: r.file, ...(r.line !== undefined ? { place: { line: r.line } } : {}) }));
         }
+        // What the PDFs will show as markers rather than as written.
+        for (const d of shownTextDiagnostics(raw)) limiter.add(d);
         const { record, diagnostics } = mapRecord(raw);
         for (const d of diagnostics) limiter.add(d);
         const date = recordDate(record);
@@ -133,16 +136,17 @@ function createReader(settings: IngestSettings, catalog: Catalog): (collected: C
       // Parsers may quote evidence in their messages: those are redacted too.
       diagnostic: (d) => limiter.add({ ...d, message: redactText(d.message).text }),
     }, parsers, reading);
+    const named = pathDiagnostics(file.path);
     if (!summary.accepted) {
       staged.discard();
       return emptyResult({
         ...summary,
         ...(summary.reason !== undefined ? { reason: redactText(summary.reason).text } : {}),
-        diagnostics: summary.diagnostics.map((d) => ({ ...d, message: redactText(d.message).text })),
+        diagnostics: [...named, ...summary.diagnostics.map((d) => ({ ...d, message: redactText(d.message).text }))],
       });
     }
     return {
-      summary: { ...summary, diagnostics: limiter.all() },
+      summary: { ...summary, diagnostics: [...named, ...limiter.all()] },
       ...stagedRows(staged.finish()),
       notes,
       redactions,

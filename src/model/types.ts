@@ -111,6 +111,9 @@ export interface NoteRecord extends RecordBase {
   body: string;
   /** The file line where the (trimmed) body starts, to place findings inside it. */
   bodyLine?: number;
+  /** The file lines of the title and author fields, to place findings in them. */
+  titleLine?: number;
+  authorLine?: number;
   /** Policy only: how often the activity must happen, in days. */
   cadenceDays?: number;
   /** Exception only: YYYY-MM-DD after which the accepted risk lapses. */

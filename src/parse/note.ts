@@ -93,6 +93,9 @@ export const noteParser: Parser = {
       return { rejected: true };
     }
     const fm = parsed.data;
+    const lineOf = (field: string) => shift(placeOfPath(doc, lineCounter, [field]))?.line;
+    const titleLine = lineOf('title');
+    const authorLine = lineOf('author');
     const note: NoteRecord = {
       type: 'note',
       format: 'note',
@@ -104,6 +107,8 @@ export const noteParser: Parser = {
       date: fm.date,
       body: parts.body.trim(),
       bodyLine: parts.bodyLine + (parts.body.slice(0, parts.body.length - parts.body.trimStart().length).match(/\n/g)?.length ?? 0),
+      ...(titleLine !== undefined ? { titleLine } : {}),
+      ...(authorLine !== undefined ? { authorLine } : {}),
       rawControls: fm.controls,
       controls: [],
       ...(fm.cadence !== undefined ? { cadenceDays: durationDays(fm.cadence) } : {}),

@@ -1,5 +1,5 @@
 import MarkdownIt from 'markdown-it';
-import { escapeMarkdownInline, escapeMarkdownText } from './markdown-escape.js';
+import { COLLAPSIBLE_SPACE, escapeMarkdownInline, escapeMarkdownText } from './markdown-escape.js';
 
 /**
  * Practitioners write their notes in Markdown. Their structure (paragraphs, headings, lists, tables,
@@ -38,7 +38,7 @@ function inline(token: Token | undefined): string {
         out += escapeMarkdownText(child.content);
     }
   }
-  return out.replace(/\s+/g, ' ').trim();
+  return out.replace(COLLAPSIBLE_SPACE, ' ').trim();
 }
 
 /** The note as Markdown lines that are safe to place after a `> ` quote marker. */
@@ -116,4 +116,53 @@ export function excerptLines(lines: string[], limit: number): string[] {
     length += line.length;
   }
   return kept;
+}
+
+/** How much of a note is quoted, in a control section's excerpt source and in the appendix: about three pages. */
+export const QUOTE_LIMIT = { chars: 12_000, lines: 160 };
+
+/** The part of a note that is quoted, and how much of it is not. */
+export interface QuotedNote {
+  text: string;
+  omitted?: { bytes: number; lines: number; totalBytes: number; totalLines: number };
+}
+
+/**
+ * The first whole lines of a note within `limit` (a first line longer than that is cut inside),
+ * so that a pasted 10 MB change log costs a few pages, not thousands, and no more parsing than that.
+ */
+export function quotedPart(body: string, limit = QUOTE_LIMIT): QuotedNote {
+  let end = 0;
+  let lines = 0;
+  while (end < body.length && lines < limit.lines) {
+    const next = body.indexOf('\n', end);
+    const lineEnd = next < 0 ? body.length : next + 1;
+    if (lineEnd > limit.chars) {
+      // Cut inside a first line that is too long, never inside a surrogate pair.
+      if (lines === 0) end = limit.chars - (/[\uD800-\uDBFF]/.test(body.charAt(limit.chars - 1)) ? 1 : 0);
+      break;
+    }
+    end = lineEnd;
+    lines++;
+  }
+  if (end >= body.length) return { text: body };
+  let totalLines = lines + 1;
+  for (let i = body.indexOf('\n', end); i >= 0; i = body.indexOf('\n', i + 1)) totalLines++;
+  const totalBytes = Buffer.byteLength(body);
+  const text = body.slice(0, end);
+  return { text, omitted: { bytes: totalBytes - Buffer.byteLength(text), lines: totalLines - lines, totalBytes, totalLines } };
+}
+
+const thousands = (n: number) => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+const size = (bytes: number) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : bytes >= 1e3 ? `${(bytes / 1e3).toFixed(1)} kB` : `${bytes} bytes`);
+
+/**
+ * The line that ends a note quoted in part: what is left out and where the whole is, as Markdown safe
+ * in a quote. `whole`: say the size of the whole note (a short excerpt) rather than of what is left out.
+ */
+export function omissionLine(omitted: NonNullable<QuotedNote['omitted']>, file: string, sha256: string, whole = false): string {
+  const amount = whole
+    ? `the note is ${size(omitted.totalBytes)} (${thousands(omitted.totalLines)} lines)`
+    : `${size(omitted.bytes)} (${thousands(omitted.lines)} lines) not quoted`;
+  return `… ${escapeMarkdownText(amount)}; the full note is ${escapeMarkdownInline(file)}, SHA\\-256 ${sha256}`;
 }

@@ -11,9 +11,12 @@ export function escapeMarkdownInline(text: string): string {
 export function escapeMarkdownText(text: string): string {
   return text
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
-    .replace(/\s+/g, ' ')
+    .replace(COLLAPSIBLE_SPACE, ' ')
     .replace(/[!-/:-@[-`{-~]/g, '\\$&');
 }
+
+/** Runs of whitespace, which become one space; U+FEFF is not one of them here: it is shown as a marker in the PDFs. */
+export const COLLAPSIBLE_SPACE = /[^\S\uFEFF]+/g;
 
 /** Deep-escape every string of a view model, so templates cannot emit evidence as markup by mistake. */
 export function escapeViewModel<T>(value: T): T {

@@ -5,7 +5,7 @@ import { countByStatus, statusOrder } from '../model/evaluation.js';
 import type { ControlMapping, Diagnostic, InputSummary, NoteRecord } from '../model/types.js';
 import { formatPlace } from '../diagnostics/codes.js';
 import { escapeViewModel, SafeMarkdownLines } from './markdown-escape.js';
-import { excerptLines, safeNoteLines } from './evidence-markdown.js';
+import { excerptLines, omissionLine, quotedPart, safeNoteLines, type QuotedNote } from './evidence-markdown.js';
 import { mappingLabel, statusLabel, statusMeaning } from './labels.js';
 import { defaultRules } from '../map/default-rules.js';
 import type { Redaction } from '../redact/redact.js';
@@ -40,6 +40,18 @@ export function packViewModel(ctx: PackContext) {
   const controls = evaluation.controls.filter((c) => c.framework === framework.id);
   const counts = countByStatus(controls);
 
+  // A note is cut to what is quoted once, however many controls quote it.
+  const quoted = new Map<NoteRecord, QuotedNote>();
+  const quotedOf = (n: NoteRecord) => quoted.get(n) ?? quoted.set(n, quotedPart(n.body)).get(n)!;
+  /** The lines quoting a note: all of it up to the limit, or an excerpt; ended by what is left out when the note is longer. */
+  const quote = (n: NoteRecord, excerptChars?: number) => {
+    const { text, omitted } = quotedOf(n);
+    const lines = safeNoteLines(text);
+    const shown = excerptChars === undefined ? lines : excerptLines(lines, excerptChars);
+    if (!omitted) return shown;
+    if (shown.at(-1) === '…') shown.splice(-2);
+    return [...shown, '', omissionLine(omitted, n.file, hashOf.get(n.file) ?? '', excerptChars !== undefined)];
+  };
   const note = (c: Cited<NoteRecord>) => ({
     title: c.record.title,
     author: c.record.author,
@@ -50,7 +62,7 @@ export function packViewModel(ctx: PackContext) {
     cadence: c.record.cadenceDays !== undefined ? `${c.record.cadenceDays} days` : '',
     expires: c.record.expires ?? '',
     mapping: describeMappings(c.mappings),
-    excerpt: new SafeMarkdownLines(excerptLines(safeNoteLines(c.record.body), EXCERPT_CHARS)),
+    excerpt: new SafeMarkdownLines(quote(c.record, EXCERPT_CHARS)),
   });
   const check = (c: CheckLatest) => ({
     check: c.check,
@@ -188,7 +200,7 @@ export function packViewModel(ctx: PackContext) {
       date: n.date,
       file: n.file,
       hash: hashOf.get(n.file)?.slice(0, HASH_PREFIX) ?? '',
-      body: new SafeMarkdownLines(safeNoteLines(n.body)),
+      body: new SafeMarkdownLines(quote(n)),
     })),
   });
 }

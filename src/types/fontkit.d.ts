@@ -36,6 +36,8 @@ declare module 'fontkit' {
     descent: number;
     lineGap: number;
     numGlyphs: number;
+    /** Every code point the font maps to a glyph. */
+    characterSet: number[];
     maxp: MaxpTable;
     hasGlyphForCodePoint(codePoint: number): boolean;
     glyphForCodePoint(codePoint: number): Glyph;

@@ -2,11 +2,15 @@
  * Font handling for the PDF renderer.
  *
  * pdfkit does no font fallback, so every run of text is split here into
- * sub-runs by glyph coverage: DejaVu (Sans / Sans Mono, four styles each)
- * first, then the Noto Sans SC WOFF2 subset whose CSS `unicode-range`
- * contains the code point. Font files are parsed once per process (fontkit,
- * for coverage and measuring) and registered lazily, by path, in each
- * PDF document that actually uses them.
+ * sub-runs by glyph coverage: the Noto font of a script DejaVu lacks or covers
+ * only in part (Devanagari, Arabic, Hebrew, Thai) for that script's blocks,
+ * then DejaVu (Sans / Sans Mono, four styles each), then the Noto Sans SC
+ * WOFF2 subset whose CSS `unicode-range` contains the code point, then Noto
+ * Emoji (monochrome: colour emoji fonts draw nothing in a PDF). Font files are
+ * parsed once per process (fontkit, for coverage and measuring) and registered
+ * lazily, by path, in each PDF document that actually uses them. Which code
+ * points these fonts draw correctly is decided in glyphs.ts, from a table
+ * computed here (fontCoverage).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,6 +21,9 @@ const require = createRequire(import.meta.url);
 
 const DEJAVU_DIR = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
 const NOTO_DIR = path.dirname(require.resolve('noto-sans-sc/package.json'));
+const expoFont = (pkg: string, file: string) => path.join(path.dirname(require.resolve(`@expo-google-fonts/${pkg}/package.json`)), file);
+// This package exports only its (font list) module, not its package.json: its fonts are beside that module's folder.
+const HEBREW_DIR = path.join(path.dirname(require.resolve('@embedpdf/fonts-hebrew')), '..', 'fonts');
 
 /** The default (constructor) font of every document; never a standard-14 font. */
 export const DEFAULT_FONT_PATH = path.join(DEJAVU_DIR, 'DejaVuSans.ttf');
@@ -25,7 +32,8 @@ export interface Face {
   /** Name the face is registered under in a PDF document. */
   readonly name: string;
   readonly path: string;
-  readonly kind: 'dejavu' | 'noto';
+  /** `noto`: a Noto Sans SC WOFF2 subset (see patchWoff2Subset); `script`: a Noto TTF for another script. */
+  readonly kind: 'dejavu' | 'noto' | 'script';
   /** Ascent / descent as a fraction of the font size (descent positive). */
   readonly ascent: number;
   readonly descent: number;
@@ -44,6 +52,51 @@ export interface FontRun {
   /** Synthetic slant (Noto has no italic). */
   oblique: boolean;
 }
+
+/** Noto fonts of scripts DejaVu lacks or covers in part, all OFL-1.1; their blocks are drawn with them first. */
+interface ScriptFont {
+  readonly name: string;
+  readonly regular: string;
+  readonly bold?: string;
+  /** Blocks this font draws before DejaVu (so that a word never mixes two fonts' shaping); none: a fallback after Noto Sans SC. */
+  readonly blocks: readonly (readonly [number, number])[];
+}
+
+const SCRIPT_FONTS: readonly ScriptFont[] = [
+  {
+    name: 'devanagari',
+    regular: expoFont('noto-sans-devanagari', '400Regular/NotoSansDevanagari_400Regular.ttf'),
+    bold: expoFont('noto-sans-devanagari', '700Bold/NotoSansDevanagari_700Bold.ttf'),
+    blocks: [[0x0900, 0x097f], [0xa8e0, 0xa8ff]],
+  },
+  {
+    name: 'arabic',
+    regular: expoFont('noto-sans-arabic', '400Regular/NotoSansArabic_400Regular.ttf'),
+    bold: expoFont('noto-sans-arabic', '700Bold/NotoSansArabic_700Bold.ttf'),
+    blocks: [[0x0600, 0x06ff], [0x0750, 0x077f], [0x0870, 0x08ff], [0xfb50, 0xfdff], [0xfe70, 0xfefc]],
+  },
+  {
+    name: 'hebrew',
+    regular: path.join(HEBREW_DIR, 'NotoSansHebrew-Regular.ttf'),
+    bold: path.join(HEBREW_DIR, 'NotoSansHebrew-Bold.ttf'),
+    blocks: [[0x0590, 0x05ff], [0xfb1d, 0xfb4f]],
+  },
+  {
+    name: 'thai',
+    regular: expoFont('noto-sans-thai', '400Regular/NotoSansThai_400Regular.ttf'),
+    bold: expoFont('noto-sans-thai', '700Bold/NotoSansThai_700Bold.ttf'),
+    blocks: [[0x0e00, 0x0e7f]],
+  },
+  { name: 'emoji', regular: expoFont('noto-emoji', '400Regular/NotoEmoji_400Regular.ttf'), blocks: [] },
+];
+
+function scriptFace(font: ScriptFont, bold: boolean): LoadedFace {
+  const file = bold && font.bold ? font.bold : font.regular;
+  return loadFace(`noto-${font.name}${file === font.regular ? '' : '-bold'}`, file, 'script');
+}
+
+/** The script font whose blocks hold `cp`, if any. */
+const scriptFontFor = (cp: number) => SCRIPT_FONTS.find((f) => f.blocks.some(([start, end]) => start <= cp && cp <= end));
 
 /** A piece of text shaped by fontkit (GSUB and GPOS applied), in font units. */
 export interface Shaped {
@@ -194,8 +247,12 @@ function faceForCodePoint(cp: number, style: TextStyleKey): { face: LoadedFace; 
   if (hit) return hit;
   const primary = dejavu(style.mono ? 'mono' : 'sans', style.bold, style.italic);
   let result: { face: LoadedFace; oblique: boolean } | undefined;
-  // Whitespace and controls stay in the primary face (spaces are measured there).
-  if (cp <= 0x20 || primary.font.hasGlyphForCodePoint(cp)) {
+  const script = cp > 0x20 ? scriptFontFor(cp) : undefined;
+  const inScriptFont = script ? scriptFace(script, style.bold) : undefined;
+  if (inScriptFont?.font.hasGlyphForCodePoint(cp)) {
+    result = { face: inScriptFont, oblique: style.italic };
+  } else if (cp <= 0x20 || primary.font.hasGlyphForCodePoint(cp)) {
+    // Whitespace and controls stay in the primary face (spaces are measured there).
     result = { face: primary, oblique: false };
   } else if (style.mono) {
     const sans = dejavu('sans', style.bold, style.italic);
@@ -206,14 +263,51 @@ function faceForCodePoint(cp: number, style: TextStyleKey): { face: LoadedFace; 
     if (noto?.font.hasGlyphForCodePoint(cp)) result = { face: noto, oblique: style.italic };
   }
   if (!result) {
-    // Last resort: the regular Sans face may have it (e.g. for oblique faces).
-    const sans = dejavu('sans', false, false);
-    result = sans.font.hasGlyphForCodePoint(cp)
-      ? { face: sans, oblique: style.italic }
-      : { face: primary, oblique: false }; // renders .notdef
+    const emoji = scriptFace(SCRIPT_FONTS.find((f) => f.name === 'emoji')!, false);
+    if (emoji.font.hasGlyphForCodePoint(cp)) result = { face: emoji, oblique: style.italic };
   }
+  // Last resort: any face that has it (e.g. a glyph only the regular Sans face has, for an oblique style),
+  // so that every code point of fontCoverage finds a face in every style.
+  result ??= lastResort(cp, style.italic) ?? { face: primary, oblique: false }; // renders .notdef
   cache.set(cp, result);
   return result;
+}
+
+/** Every face, regular ones first: the faces fontCoverage is the union of. */
+function allFaces(): LoadedFace[] {
+  const regular = [dejavu('sans', false, false), dejavu('mono', false, false), ...SCRIPT_FONTS.map((f) => scriptFace(f, false))];
+  const styled = (['sans', 'mono'] as const).flatMap((family) => [dejavu(family, true, false), dejavu(family, false, true), dejavu(family, true, true)]);
+  return [...regular, ...styled, ...SCRIPT_FONTS.filter((f) => f.bold).map((f) => scriptFace(f, true))];
+}
+
+function lastResort(cp: number, italic: boolean): { face: LoadedFace; oblique: boolean } | undefined {
+  const face = allFaces().find((f) => f.font.hasGlyphForCodePoint(cp)) ?? notoFace(cp, false) ?? notoFace(cp, true);
+  return face?.font.hasGlyphForCodePoint(cp) ? { face, oblique: italic } : undefined;
+}
+
+/**
+ * Every code point some embedded face has a glyph for, as sorted [start, end] ranges: the faces of
+ * allFaces and the Noto Sans SC subsets (each within its CSS unicode-range). glyphs.ts reads a stored
+ * copy (data/coverage.json; glyphs.test.ts keeps it equal to this), so that no font is opened to ask.
+ */
+export function fontCoverage(): [number, number][] {
+  const points = new Set<number>();
+  for (const face of allFaces()) for (const cp of face.font.characterSet) points.add(cp);
+  for (const weight of ['regular', 'bold'] as const) {
+    const { ranges, files } = notoIndex(weight);
+    for (const [num, file] of files) {
+      const own = ranges.filter((r) => r[2] === num);
+      for (const cp of fontkit.openSync(file).characterSet) if (own.some(([start, end]) => start <= cp && cp <= end)) points.add(cp);
+    }
+  }
+  const sorted = [...points].sort((a, b) => a - b);
+  const out: [number, number][] = [];
+  for (const cp of sorted) {
+    const last = out[out.length - 1];
+    if (last && last[1] === cp - 1) last[1] = cp;
+    else out.push([cp, cp]);
+  }
+  return out;
 }
 
 /** Splits text into maximal sub-runs that one face can draw. */
@@ -238,7 +332,7 @@ const MAX_SHAPED = 50_000;
 function layoutWithFontkit(face: LoadedFace, text: string): Shaped {
   const cached = face.shaped.get(text);
   if (cached) return cached;
-  const run = face.font.layout(text);
+  const run = layoutOrApart(face.font, text);
   const shaped: Shaped = {
     ids: run.glyphs.map((g) => g.id),
     advances: run.glyphs.map((g) => g.advanceWidth),
@@ -249,6 +343,23 @@ function layoutWithFontkit(face: LoadedFace, text: string): Shaped {
   if (face.shaped.size >= MAX_SHAPED) face.shaped.clear();
   face.shaped.set(text, shaped);
   return shaped;
+}
+
+/**
+ * fontkit's layout, or, where it throws (it does on some mark sequences glyphs.ts does not know of),
+ * each character laid out on its own: drawn apart rather than not at all.
+ */
+function layoutOrApart(font: fontkit.Font, text: string): ReturnType<fontkit.Font['layout']> {
+  try {
+    return font.layout(text);
+  } catch {
+    const runs = [...text].map((ch) => font.layout(ch));
+    return {
+      glyphs: runs.flatMap((r) => r.glyphs),
+      positions: runs.flatMap((r) => r.positions),
+      advanceWidth: runs.reduce((w, r) => w + r.advanceWidth, 0),
+    };
+  }
 }
 
 const samePosition = (a: Shaped['positions'][number], b: Shaped['positions'][number]) =>

@@ -6,6 +6,7 @@
 import type { ChartParse } from './chart-spec.js';
 import { type ChartDrawing, drawChart, layoutChart } from './charts.js';
 import type { DocFonts } from './fonts.js';
+import { withMarkers } from './glyphs.js';
 import { type Align, type Block, type Run, runsText } from './markdown.js';
 import { type Atom, type InlineStyle, type Line, drawLine, fitOneLine, layoutRuns, measureAtoms, toAtoms, wrap } from './text.js';
 
@@ -190,7 +191,8 @@ export class Renderer {
       const keep = next ? Math.max(spec.keep, Math.max(spec.after, next.before) + next.height) : spec.keep;
       this.ensure(height + Math.max(keep, 0));
     }
-    const title = runsText(runs);
+    // Outline entries are plain text a viewer shows as it is: invisible characters there are shown too.
+    const title = withMarkers(runsText(runs));
     if (level === 1) {
       this.currentH1 = this.doc.outline.addItem(title, { expanded: true });
     } else if (level === 2) {

@@ -6,6 +6,7 @@
  * an image or markup, and such syntax stays visible as literal text.
  */
 import markdownIt, { type MarkdownIt, type Token } from 'markdown-it';
+import { COLLAPSIBLE_SPACE } from '../markdown-escape.js';
 import { type ChartParse, parseChartSpec } from './chart-spec.js';
 
 export interface Run {
@@ -254,6 +255,6 @@ export function runsText(runs: readonly Run[]): string {
   return runs
     .map((r) => r.text)
     .join('')
-    .replace(/\s+/g, ' ')
+    .replace(COLLAPSIBLE_SPACE, ' ')
     .trim();
 }

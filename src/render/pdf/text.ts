@@ -5,7 +5,9 @@
  * table row heights match what is drawn.
  */
 import { type DocFonts, type Face, primaryFace, splitByCoverage, unitWidth } from './fonts.js';
+import { markedCharacters, markerFor } from './glyphs.js';
 import type { Run } from './markdown.js';
+import { paragraphIsRtl, visualOrder } from './bidi.js';
 
 export interface InlineStyle {
   size: number;
@@ -18,7 +20,7 @@ export interface InlineStyle {
   codeScale?: number;
 }
 
-interface Segment {
+export interface Segment {
   text: string;
   face: Face;
   oblique: boolean;
@@ -26,12 +28,16 @@ interface Segment {
   color: string;
   strike: boolean;
   width: number;
+  /** A marker drawn in place of a character (see glyphs.ts): one unit, never reordered inside. */
+  marker?: true;
 }
 
 interface Word {
   kind: 'word';
   segs: Segment[];
   width: number;
+  /** Holds right-to-left letters: its line is reordered when drawn. */
+  rtl?: true;
 }
 
 interface Space {
@@ -49,6 +55,8 @@ export type Atom = Word | Space | Newline;
 export interface Line {
   items: (Word | Space)[];
   width: number;
+  /** Holds right-to-left letters; `rtl` is then the direction of its paragraph (its first strong letter). */
+  bidi?: { rtl: boolean };
   /** Distance from the line top to the baseline. */
   ascent: number;
   /** Line box height without the line gap. */
@@ -59,6 +67,10 @@ export interface Line {
 const BREAK_ANYWHERE = /[\u2E80-\u2FFF\u3000-\u30FF\u3100-\u312F\u3190-\u31FF\u3400-\u4DBF\u4E00-\u9FFF\uA960-\uA97F\uAC00-\uD7AF\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFFEF]|[\u{20000}-\u{3FFFF}]/u;
 /** Text of spaces and visible ASCII only (no tab, line break or control character). */
 const PRINTABLE_ASCII = /^[\x20-\x7E]*$/;
+/** What markers are drawn in, so that they read as legible's and not as the evidence's text. */
+const MARKER_COLOR = '#9b1c1c';
+/** Letters of the right-to-left scripts the fonts draw (Hebrew, Arabic): their lines are reordered. */
+const isRtlLetter = (cp: number) => (cp >= 0x05d0 && cp <= 0x05f2) || (cp >= 0x0620 && cp <= 0x064a) || (cp >= 0x066e && cp <= 0x06d5) || (cp >= 0x06fa && cp <= 0x08ff) || (cp >= 0xfb1d && cp <= 0xfdff) || (cp >= 0xfe70 && cp <= 0xfefc);
 /** Breakable spaces (no-break space U+00A0 is an ordinary character here). */
 const WHITESPACE = /[ \t\u2000-\u200A\u3000]/;
 /** Must not start a line (closing punctuation): glued to the preceding word. */
@@ -88,13 +100,14 @@ export function toAtoms(runs: readonly Run[], style: InlineStyle, pre = false): 
     const spaceFace = primaryFace(key);
     // Split the run into whitespace / break-anywhere chars / other text.
     let buffer = '';
+    let rtl = false;
     const flush = (): void => {
       if (buffer === '') return;
       for (const fr of splitByCoverage(buffer, key)) {
         word ??= { kind: 'word', segs: [], width: 0 };
         const w = measureSeg(fr.text, fr.face, size);
         const last = word.segs[word.segs.length - 1];
-        if (last && last.face === fr.face && last.oblique === fr.oblique && last.size === size && last.strike === run.strike) {
+        if (last && !last.marker && last.face === fr.face && last.oblique === fr.oblique && last.size === size && last.strike === run.strike) {
           last.text += fr.text;
           last.width += w;
         } else {
@@ -102,7 +115,19 @@ export function toAtoms(runs: readonly Run[], style: InlineStyle, pre = false): 
         }
         word.width += w;
       }
+      if (rtl) word!.rtl = true;
       buffer = '';
+      rtl = false;
+    };
+    /** A character shown as its marker, glued to the word it stands in. */
+    const addMarker = (codePoint: number): void => {
+      flush();
+      word ??= { kind: 'word', segs: [], width: 0 };
+      for (const fr of splitByCoverage(markerFor(codePoint), { ...key, mono: false })) {
+        const width = measureSeg(fr.text, fr.face, size);
+        word.segs.push({ text: fr.text, face: fr.face, oblique: fr.oblique, size, color: MARKER_COLOR, strike: run.strike, width, marker: true });
+        word.width += width;
+      }
     };
     // Closing punctuation right after a finished word (e.g. after a CJK character): that word is
     // reopened so the line cannot start with it.
@@ -138,16 +163,21 @@ export function toAtoms(runs: readonly Run[], style: InlineStyle, pre = false): 
       flush();
       continue;
     }
+    const marked = markedCharacters(run.text);
+    let nextMark = 0;
+    let index = 0;
     for (const ch of run.text) {
+      const at = index;
+      index += ch.length;
+      if (marked[nextMark]?.index === at) {
+        addMarker(marked[nextMark++]!.codePoint);
+        continue;
+      }
       if (buffer === '' && word === null && NO_LINE_START.has(ch)) reopenLastWord();
       if (ch === '\n') {
         flush();
         finishWord();
         atoms.push({ kind: 'newline' });
-      } else if (ch === '\u200B') {
-        // Zero-width space: a break opportunity with no width.
-        flush();
-        finishWord();
       } else if ((ch < ' ' && ch !== '\t') || ch === '\u00AD' || ch === '\u007F') {
         // Control characters and soft hyphens are not drawn.
         continue;
@@ -167,6 +197,7 @@ export function toAtoms(runs: readonly Run[], style: InlineStyle, pre = false): 
         flush();
         if (!NO_LINE_END.has(ch)) finishWord();
       } else {
+        if (isRtlLetter(ch.codePointAt(0)!)) rtl = true;
         buffer += ch;
       }
     }
@@ -251,6 +282,9 @@ export function wrap(atoms: readonly Atom[], maxWidth: number, baseSize: number,
   const lines: Line[] = [];
   let line: Line = { items: [], width: 0, ascent: 0, height: 0 };
   let pendingSpaces: Space[] = [];
+  // The paragraph a right-to-left line is in (from the last hard break), for its direction.
+  let paragraphStart = 0;
+  let paragraphRtl: boolean | undefined;
   const finish = (): void => {
     // Drop trailing spaces.
     while (line.items.length > 0 && line.items[line.items.length - 1]?.kind === 'space') {
@@ -258,12 +292,17 @@ export function wrap(atoms: readonly Atom[], maxWidth: number, baseSize: number,
       if (sp) line.width -= sp.width;
     }
     lineMetrics(line, baseSize);
+    if (line.bidi) {
+      paragraphRtl ??= paragraphIsRtl(paragraphSegments(atoms, paragraphStart));
+      line.bidi.rtl = paragraphRtl;
+    }
     lines.push(line);
     line = { items: [], width: 0, ascent: 0, height: 0 };
     pendingSpaces = [];
   };
   const spacesWidth = (): number => pendingSpaces.reduce((w, s) => w + s.width, 0);
   const addWord = (word: Word): void => {
+    if (word.rtl) line.bidi ??= { rtl: false };
     const sw = line.items.length > 0 || pre ? spacesWidth() : 0;
     if (line.width + sw + word.width <= maxWidth + 0.01) {
       if (line.items.length > 0 || pre) line.items.push(...pendingSpaces);
@@ -297,17 +336,30 @@ export function wrap(atoms: readonly Atom[], maxWidth: number, baseSize: number,
       line.width += piece.width;
     });
   };
-  for (const atom of atoms) {
+  atoms.forEach((atom, at) => {
     if (atom.kind === 'newline') {
       finish();
+      paragraphStart = at + 1;
+      paragraphRtl = undefined;
     } else if (atom.kind === 'space') {
       pendingSpaces.push(atom);
     } else {
       addWord(atom);
     }
-  }
+  });
   if (line.items.length > 0 || lines.length === 0 || pre) finish();
   return lines;
+}
+
+/** The segments of the paragraph starting at atom `start` (up to the next hard break). */
+function paragraphSegments(atoms: readonly Atom[], start: number): Segment[] {
+  const segs: Segment[] = [];
+  for (let i = start; i < atoms.length; i++) {
+    const atom = atoms[i]!;
+    if (atom.kind === 'newline') break;
+    if (atom.kind === 'word') segs.push(...atom.segs);
+  }
+  return segs;
 }
 
 /** Convenience: runs → lines. */
@@ -394,6 +446,16 @@ export function drawLine(
     }
     group = null;
   };
+  if (line.bidi) {
+    // Pieces in visual order, each drawn alone: fontkit must see each direction apart.
+    for (const piece of visualOrder(line.items.flatMap((item) => (item.kind === 'word' ? item.segs : [item.seg])), line.bidi.rtl)) {
+      group = { ...piece, width: measureSeg(piece.text, piece.face, piece.size) };
+      groupX = cx;
+      cx += group.width;
+      flush();
+    }
+    return;
+  }
   for (const item of line.items) {
     const segs = item.kind === 'word' ? item.segs : [item.seg];
     for (const s of segs) {
