@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, defaultAsOf, resolveConfig } from './load.js';
+import { tempDir } from '../../test/helpers/temp.js';
 
 function withConfig(yaml: string) {
-  const cwd = mkdtempSync(join(tmpdir(), 'legible-config-'));
+  const cwd = tempDir('legible-config-');
   writeFileSync(join(cwd, 'legible.config.yaml'), yaml);
   return cwd;
 }
@@ -49,7 +49,7 @@ describe('resolveConfig', () => {
   });
 
   it('works without a config file, with defaults', async () => {
-    const config = await resolveConfig({ cwd: mkdtempSync(join(tmpdir(), 'legible-none-')), asOf: '2026-11-23' });
+    const config = await resolveConfig({ cwd: tempDir('legible-none-'), asOf: '2026-11-23' });
     expect(config.freshness).toEqual({ checksDays: 30, notesDays: 365 });
     expect(config.exclusions.size).toBe(0);
   });
@@ -80,7 +80,7 @@ describe('resolveConfig', () => {
   });
 
   it('fails clearly when an explicit config file is missing', async () => {
-    await expect(resolveConfig({ cwd: tmpdir(), config: 'nope.yaml' })).rejects.toThrow(/config file not found/);
+    await expect(resolveConfig({ cwd: tempDir(), config: 'nope.yaml' })).rejects.toThrow(/config file not found/);
   });
 
   it('takes today from SOURCE_DATE_EPOCH when set', () => {

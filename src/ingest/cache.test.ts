@@ -1,15 +1,15 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KnownHashes, pruneEntries } from './cache.js';
+import { tempDir } from '../../test/helpers/temp.js';
 
 const stamp = { size: 10, mtimeMs: 1_000_000, ctimeMs: 1_000_000, ino: 7, dev: 1 };
 const sha = 'a'.repeat(64);
 
 describe('known hashes', () => {
   it('trust a hash only for the same stamp, taken well after the file last changed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'legible-hashes-'));
+    const dir = tempDir('legible-hashes-');
     const first = await KnownHashes.open(dir);
     first.record('/e/a.json', stamp, sha, stamp.mtimeMs + 60_000);
     // Hashed within two seconds of a change: the change may have been missed by the timestamps.
@@ -25,7 +25,7 @@ describe('known hashes', () => {
   });
 
   it('forget files of this folder that are gone, keep other folders', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'legible-hashes-'));
+    const dir = tempDir('legible-hashes-');
     const first = await KnownHashes.open(dir);
     first.record('/e/gone.json', stamp, sha, 9e12);
     first.record('/other/kept.json', stamp, sha, 9e12);
@@ -37,14 +37,14 @@ describe('known hashes', () => {
   });
 
   it('start empty from a record that cannot be read', async () => {
-    const known = await KnownHashes.open(join(mkdtempSync(join(tmpdir(), 'legible-hashes-')), 'missing'));
+    const known = await KnownHashes.open(join(tempDir('legible-hashes-'), 'missing'));
     expect(known.lookup('/e/a.json', stamp)).toBeUndefined();
   });
 });
 
 describe('pruning the parse cache', () => {
   it('removes entries this build did not use once they are two weeks old, and stale temporaries', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'legible-prune-'));
+    const dir = tempDir('legible-prune-');
     mkdirSync(join(dir, 'parsed'));
     const now = Date.now();
     const age = (name: string, days: number) => {

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../catalog/catalog.js';
 import type { CollectedFile } from '../collect/collect.js';
 import { ObservationIndex } from '../evaluate/observations.js';
 import { createIngester, type IngestSettings } from './ingest-file.js';
+import { tempDir } from '../../test/helpers/temp.js';
 
 const catalog = loadCatalog();
 const row = (i: number, over: Record<string, unknown> = {}) =>
@@ -14,7 +14,7 @@ const row = (i: number, over: Record<string, unknown> = {}) =>
 
 /** A file on disk as collect describes it: not hashed yet. */
 function collected(name: string, content: string): CollectedFile {
-  const dir = mkdtempSync(join(tmpdir(), 'legible-ingest-'));
+  const dir = tempDir('legible-ingest-');
   const absolutePath = join(dir, name.replace(/\//g, '_'));
   writeFileSync(absolutePath, content);
   return { file: { path: name, absolutePath, sha256: '', bytes: Buffer.byteLength(content) } };
@@ -66,7 +66,7 @@ describe('ingesting one file', () => {
 });
 
 describe('the parse cache', () => {
-  const cacheDir = () => mkdtempSync(join(tmpdir(), 'legible-cache-'));
+  const cacheDir = () => tempDir('legible-cache-');
 
   it('gives back what the file gave, for its path and content only', async () => {
     const dir = cacheDir();

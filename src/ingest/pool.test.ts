@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../catalog/catalog.js';
@@ -7,10 +6,11 @@ import { collect } from '../collect/collect.js';
 import { ObservationIndex } from '../evaluate/observations.js';
 import type { InputSummary } from '../model/types.js';
 import { ingestAll } from './pool.js';
+import { tempDir } from '../../test/helpers/temp.js';
 
 /** Many small files and a few large ones, some rejected, the same checks seen in several files. */
 function evidence(): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'legible-pool-')), 'evidence');
+  const dir = join(tempDir('legible-pool-'), 'evidence');
   mkdirSync(join(dir, 'checks'), { recursive: true });
   for (let f = 0; f < 150; f++) {
     const rows = Array.from({ length: f % 10 === 0 ? 12_000 : 5 }, (_, i) =>
@@ -46,7 +46,7 @@ describe('reading every file', () => {
     expect(pooled.observations).toEqual(alone.observations);
     expect(alone.inputs.filter((i) => !i.accepted).map((i) => i.file.path)).toEqual(['checks/broken.json']);
 
-    const cacheDir = mkdtempSync(join(tmpdir(), 'legible-pool-cache-'));
+    const cacheDir = tempDir('legible-pool-cache-');
     const cold = await run(dir, 2, cacheDir);
     expect(cold.cached).toBe(0);
     const warm = await run(dir, 2, cacheDir);
