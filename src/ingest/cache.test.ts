@@ -1,11 +1,22 @@
 import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KnownHashes, pruneEntries } from './cache.js';
+import { KnownHashes, pruneEntries, settingsKey } from './cache.js';
 import { tempDir } from '../../test/helpers/temp.js';
 
 const stamp = { size: 10, mtimeMs: 1_000_000, ctimeMs: 1_000_000, ino: 7, dev: 1 };
 const sha = 'a'.repeat(64);
+
+describe('the settings key', () => {
+  it('changes with the mapping rules and with a configured crosswalk, since mapping happens as files are read', () => {
+    const base = { asOf: '2026-11-23', mappings: [] };
+    const crosswalk = [{ soc2: 'CC6.1', iso27001: ['A.8.2'] }];
+    expect(settingsKey(base)).toBe(settingsKey({ ...base, asOf: '2026-12-01', cacheDir: '/elsewhere' }));
+    expect(settingsKey({ ...base, crosswalk })).not.toBe(settingsKey(base));
+    expect(settingsKey({ ...base, crosswalk: [{ ...crosswalk[0]!, iso27001: ['A.8.3'] }] })).not.toBe(settingsKey({ ...base, crosswalk }));
+    expect(settingsKey({ ...base, mappings: [{ check: '*', controls: [], label: 'rule' }] })).not.toBe(settingsKey(base));
+  });
+});
 
 describe('known hashes', () => {
   it('trust a hash only for the same stamp, taken well after the file last changed', async () => {

@@ -36,10 +36,10 @@ const FORMAT = 'legible-parse-cache/1';
 
 const sameStamp = (a: FileStamp, b: FileStamp) => a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino && a.dev === b.dev;
 
-/** What the stored result depends on besides the file itself. */
+/** What the stored result depends on besides the file itself (the built-in crosswalk comes with legible's version). */
 export function settingsKey(settings: IngestSettings): string {
   return createHash('sha256')
-    .update(JSON.stringify({ legible: version, parsers: PARSER_VERSION, v8: process.versions.v8, mappings: settings.mappings }))
+    .update(JSON.stringify({ legible: version, parsers: PARSER_VERSION, v8: process.versions.v8, mappings: settings.mappings, crosswalk: settings.crosswalk }))
     .digest('hex');
 }
 

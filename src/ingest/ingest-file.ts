@@ -7,7 +7,7 @@ import { hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { CollectedFile } from '../collect/collect.js';
 import { sha256File } from '../collect/collect.js';
-import type { Catalog } from '../catalog/catalog.js';
+import { loadCatalog, withCrosswalk, type Catalog, type CrosswalkRow } from '../catalog/catalog.js';
 import { compileMappingRule, type MappingSpec } from '../config/load.js';
 import { diagnostic } from '../diagnostics/codes.js';
 import { DiagnosticLimiter } from '../diagnostics/limit.js';
@@ -24,9 +24,14 @@ import { describeRedaction, redactRecord, redactText, type Redaction } from '../
 export interface IngestSettings {
   asOf: string;
   mappings: MappingSpec[];
+  /** The crosswalk the config names in place of the built-in one. */
+  crosswalk?: CrosswalkRow[];
   /** The parse cache's folder; none: every file is read. */
   cacheDir?: string;
 }
+
+/** The catalog files are mapped with: the built-in one, with the configured crosswalk where there is one. */
+export const catalogFor = (settings: IngestSettings): Catalog => (settings.crosswalk ? withCrosswalk(loadCatalog(), settings.crosswalk) : loadCatalog());
 
 export interface IngestedFile {
   summary: InputSummary;

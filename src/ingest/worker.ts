@@ -6,14 +6,13 @@
  */
 import { workerData } from 'piscina';
 import type { CollectedFile } from '../collect/collect.js';
-import { loadCatalog } from '../catalog/catalog.js';
 import { parsedSoFar } from '../parse/parser.js';
-import { createIngester } from './ingest-file.js';
+import { catalogFor, createIngester } from './ingest-file.js';
 import { ingestBundle, progressSlots, type WorkerData } from './pool.js';
 import { transferable } from './transfer.js';
 
 const { settings, progress } = workerData as WorkerData;
-const ingest = createIngester(settings, loadCatalog());
+const ingest = createIngester(settings, catalogFor(settings));
 const slots = progressSlots(progress);
 const slot = Atomics.add(slots.claimed, 0, 1);
 const report = () => {
