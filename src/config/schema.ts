@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date as YYYY-MM-DD', abort: true });
 
 /** "30d", "12w", "3m" (30 days each), "1y" (365 days), or a number of days. */
 export const duration = z.union([
