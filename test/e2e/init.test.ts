@@ -24,8 +24,11 @@ describe('legible init', () => {
     const check = await legible(['check', '--as-of', '2026-11-23'], dir);
     expect(check.stderr).toBe('');
     expect(check.code).toBe(0);
-    const build = await legible(['build', '--as-of', '2026-11-23'], dir);
+    // The CLI leaves nothing in the temp folder.
+    const tmp = tempDir('legible-init-tmp-');
+    const build = await legible(['build', '--as-of', '2026-11-23'], dir, { TMPDIR: tmp });
     expect(build.code).toBe(0);
+    expect(readdirSync(tmp)).toEqual([]);
     expect(build.stdout).toMatch(/inputs: 3 accepted \(3 records\), 0 rejected/);
     const pack = pdfPlain(join(dir, 'out', 'iso27001-2022-certification-pack.pdf'));
     expect(pack).toContain('Example Ltd');
