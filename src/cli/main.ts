@@ -177,7 +177,8 @@ async function run(kind: 'build' | 'check', args: CommonArgs, io: Io): Promise<n
       const rejected = new Set(analysis.inputs.filter((i) => !i.accepted).map((i) => i.file.path));
       for (const line of github.annotations(shown, { base: analysis.config.evidenceDir, workspace: io.env.GITHUB_WORKSPACE ?? io.cwd, rejected })) io.out(`${line}\n`);
       const file = io.env.GITHUB_STEP_SUMMARY;
-      if (file) await appendFile(file, github.stepSummary(summaryTable(kind, summary)));
+      // The summary page is a courtesy: failing to write it must not change the build's outcome.
+      if (file) await appendFile(file, github.stepSummary(summaryTable(kind, summary))).catch((error: NodeJS.ErrnoException) => io.err(`warning cannot append the summary to ${file}: ${error.code ?? error.message}\n`));
     } else {
       for (const d of shown) io.err(`${formatDiagnostic(d)}\n`);
     }
@@ -208,8 +209,9 @@ async function usageFailure(error: unknown, io: Io, format: Format = 'text'): Pr
       const { annotations } = await import('./github.js');
       // Configuration problems name files as given from the working folder.
       for (const line of annotations(error.diagnostics, { base: io.cwd, workspace: io.env.GITHUB_WORKSPACE ?? io.cwd })) io.out(`${line}\n`);
+    } else {
+      for (const d of error.diagnostics) io.err(`${formatDiagnostic(d)}\n`);
     }
-    for (const d of error.diagnostics) io.err(`${formatDiagnostic(d)}\n`);
     return 2;
   }
   if (error instanceof FillMapError) {

@@ -45,6 +45,12 @@ describe('in GitHub Actions', () => {
     const bad = await legible(['build', '--as-of', '2026-11-23'], dir, { GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: dir, GITHUB_STEP_SUMMARY: '' });
     expect(bad.code).toBe(2);
     expect(bad.stdout).toBe('::error file=legible.config.yaml,line=2,col=22,title=config/invalid::freshness.checks: expected a duration such as 30d, 12w, 3m or 1y\n');
+    expect(bad.stderr).toBe('');
+    // A step summary that cannot be written is a warning, not a failure.
+    const nowhere = join(dir, 'no', 'such', 'folder.md');
+    const unwritable = await legible(['check', '--as-of', '2026-11-23'], scratchCopy('e2e'), { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: nowhere });
+    expect(unwritable.code).toBe(1);
+    expect(unwritable.stderr).toBe(`warning cannot append the summary to ${nowhere}: ENOENT\n`);
 
     const plain = await legible(['check', '--as-of', '2026-11-23'], scratchCopy('e2e'), { GITHUB_ACTIONS: '' });
     expect(plain.stdout).not.toMatch(/^::/m);
