@@ -4,14 +4,15 @@ import { basename, join, resolve } from 'node:path';
 import { previousManifestSchema, type PreviousManifest } from './evaluate/compare.js';
 import { loadCatalog } from './catalog/catalog.js';
 import { collect } from './collect/collect.js';
-import { ConfigError, mappingSpec, resolveConfig, type ConfigOptions, type ResolvedConfig } from './config/load.js';
+import { ConfigError, configurationFiles, mappingSpec, resolveConfig, type ConfigOptions, type ResolvedConfig } from './config/load.js';
 import { evaluateGathered, gatherer, type EvaluationContext } from './evaluate/evaluate.js';
 import { KnownHashes } from './ingest/cache.js';
 import { ingestAll } from './ingest/pool.js';
+import { catalogFor, type IngestSettings } from './ingest/ingest-file.js';
 import { diagnostic } from './diagnostics/codes.js';
 import type { Evaluation } from './model/evaluation.js';
 import type { Diagnostic, InputSummary, NoteRecord } from './model/types.js';
-import { buildManifest, type Manifest } from './output/manifest.js';
+import { buildManifest, manifestConfiguration, type Manifest } from './output/manifest.js';
 import { lockOutput } from './output/lock.js';
 import type { Redaction } from './redact/redact.js';
 import { writeAtomic, type WrittenFile } from './output/write.js';
@@ -88,7 +89,7 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
   if (!existsSync(config.evidenceDir) || !statSync(config.evidenceDir).isDirectory()) {
     throw new ConfigError([diagnostic('config/unreadable', `evidence folder ${config.evidenceDir} not found`)]);
   }
-  const collected = await collect({ evidenceDir: config.evidenceDir, maxFileBytes: config.maxFileBytes, exclude: [config.outDir] });
+  const collected = await collect({ evidenceDir: config.evidenceDir, maxFileBytes: config.maxFileBytes, exclude: [config.outDir, ...configurationFiles(config)] });
   const collectedAt = performance.now();
   const cacheDir = options.cache === false ? undefined : resolve(options.cwd ?? process.cwd(), options.cache ?? '.legible-cache');
   const known = cacheDir ? await KnownHashes.open(cacheDir) : undefined;
@@ -103,7 +104,12 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
     const notes: NoteRecord[] = [];
     const redactions: Redaction[] = [];
     const inputs = new Array<InputSummary>(collected.length);
-    const settings = { asOf: config.asOf, mappings: config.mappings.map(mappingSpec), stagingDir: store.stagingDir };
+    const settings: IngestSettings = {
+      asOf: config.asOf,
+      mappings: config.mappings.map(mappingSpec),
+      stagingDir: store.stagingDir,
+      ...(config.crosswalk.file !== undefined ? { crosswalk: config.crosswalk.mappings } : {}),
+    };
     const progress = { stage: 'read' as const, files: 0, totalFiles: collected.length, bytes: 0, totalBytes: collected.reduce((n, c) => n + c.file.bytes, 0), records: 0 };
     const onProgress = options.onProgress
       ? (so: { bytes: number; records: number }) => {
@@ -116,7 +122,7 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
     let cached = 0;
     let hashed = 0;
     let records = 0;
-    const ingestOptions = { settings, catalog, store, ...(options.workers !== undefined ? { workers: options.workers } : {}), ...(onProgress ? { onProgress } : {}) };
+    const ingestOptions = { settings, catalog: catalogFor(settings), store, ...(options.workers !== undefined ? { workers: options.workers } : {}), ...(onProgress ? { onProgress } : {}) };
     const { workers } = await ingestAll(collected, ingestOptions, (result, index) => {
       inputs[index] = result.summary;
       const stamp = collected[index]!.stamp;
@@ -203,13 +209,13 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const { documentList } = await import('./render/documents.js');
   const { renderDocuments } = await import('./render/render-all.js');
   const documents = documentList(loadCatalog());
-  const manifestBase = { version, asOf: config.asOf, organization: config.organization, scope: config.scope, inputs, evaluation, diagnostics, redactions };
+  const manifestBase = { version, asOf: config.asOf, organization: config.organization, scope: config.scope, configuration: manifestConfiguration(config), inputs, evaluation, diagnostics, redactions };
   // Render everything before writing anything: a template error must not leave a half-updated --out.
   const rendered = await renderDocuments(
     documents,
     {
       version,
-      config: { asOf: config.asOf, organization: config.organization, scope: config.scope, freshness: config.freshness, exclusions: config.exclusions, templatesDir: config.templatesDir },
+      config: { asOf: config.asOf, organization: config.organization, scope: config.scope, freshness: config.freshness, exclusions: config.exclusions, templatesDir: config.templatesDir, crosswalk: config.crosswalk },
       evaluation,
       inputs,
       notes,

@@ -44,6 +44,14 @@ describe('resolveControlId', () => {
     }
   });
 
+  it('resolves within one framework where the place says which, naming an id of the other', () => {
+    expect(resolveControlId('cc7.2', catalog, 'soc2-2017')).toEqual({ ok: true, refs: [{ framework: 'soc2-2017', id: 'CC7.2' }] });
+    expect(resolveControlId('A1.2', catalog, 'soc2-2017')).toEqual({ ok: true, refs: [{ framework: 'soc2-2017', id: 'A1.2' }] });
+    expect(resolveControlId('A.8.13', catalog, 'soc2-2017')).toMatchObject({ ok: false, message: 'A.8.13: an ISO/IEC 27001 id where a SOC 2 one is expected' });
+    expect(resolveControlId('SOC2:CC7.2', catalog, 'iso27001-2022')).toMatchObject({ ok: false, message: 'SOC2:CC7.2: a SOC 2 id where an ISO/IEC 27001 one is expected' });
+    expect(resolveControlId('A.8.35', catalog, 'iso27001-2022')).toMatchObject({ ok: false, suggestions: ['A.8.34', 'A.8.33'] });
+  });
+
   it('does not read a SOC 2 prefix as ISO', () => {
     expect(resolveControlId('SOC2:A.8.13', catalog).ok).toBe(false);
     expect(resolveControlId('CC10.1', catalog).ok).toBe(false);

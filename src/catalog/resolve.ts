@@ -11,14 +11,17 @@ const frameworkPrefix = /^(?:(iso(?:\s*\/\s*iec)?\s*27001(?:\s*[-:]\s*2022)?)|(s
 
 /**
  * Turn a control id as people and tools write it ("A.8.13", "ISO27001:A.8.13", "SOC2: cc_7_2",
- * "cc7.2", "9.2", "A.12.4.1" from the 2013 edition) into a catalog reference.
+ * "cc7.2", "9.2", "A.12.4.1" from the 2013 edition) into a catalog reference; `within` one framework only
+ * where the place the id is written in says which.
  */
-export function resolveControlId(raw: string, catalog: Catalog): Resolution {
+export function resolveControlId(raw: string, catalog: Catalog, within?: FrameworkId): Resolution {
   let text = raw.trim();
-  let only: FrameworkId | undefined;
+  let only = within;
   const prefix = frameworkPrefix.exec(text);
   if (prefix) {
-    only = prefix[1] ? 'iso27001-2022' : 'soc2-2017';
+    const named: FrameworkId = prefix[1] ? 'iso27001-2022' : 'soc2-2017';
+    if (only && named !== only) return elsewhere(raw, named, only);
+    only = named;
     text = text.slice(prefix[0].length);
   }
   const compact = text.replace(/\s+/g, '').replace(/_/g, '.').toUpperCase();
@@ -41,10 +44,23 @@ export function resolveControlId(raw: string, catalog: Catalog): Resolution {
       return { ok: true, refs: [{ framework: 'iso27001-2022', id: clause[1] }], note: `${compact} is part of clause ${clause[1]}` };
     }
   }
+  if (within && !prefix) {
+    const other = resolveControlId(raw, catalog);
+    if (other.ok && other.refs[0]) return elsewhere(raw, other.refs[0].framework, within);
+  }
   const suggestions = suggest(candidates[0]?.id ?? compact, catalog, only);
   const hint = suggestions.length ? `; did you mean ${suggestions.join(' or ')}?` : '';
   return { ok: false, message: `${raw.trim()}: no such control${hint}`, suggestions };
 }
+
+const frameworkName: Record<FrameworkId, string> = { 'iso27001-2022': 'an ISO/IEC 27001', 'soc2-2017': 'a SOC 2' };
+
+/** An id of one framework written where only the other's belong. */
+const elsewhere = (raw: string, is: FrameworkId, expected: FrameworkId): Resolution => ({
+  ok: false,
+  message: `${raw.trim()}: ${frameworkName[is]} id where ${frameworkName[expected]} one is expected`,
+  suggestions: [],
+});
 
 /** The ways a compact id may be read, most likely first. */
 function interpretations(id: string): ControlRef[] {

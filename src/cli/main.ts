@@ -1,6 +1,7 @@
-import { join, relative, resolve } from 'node:path';
+import { appendFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import yargs, { type Argv } from 'yargs';
-import { ConfigError, isValidDate } from '../config/load.js';
+import { ConfigError, defaultAsOf, isValidDate } from '../config/load.js';
 import { formatDiagnostic } from '../diagnostics/codes.js';
 import { loadCatalog } from '../catalog/catalog.js';
 import { countByStatus, statusOrder } from '../model/evaluation.js';
@@ -17,6 +18,7 @@ export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
   cwd: string;
+  env: NodeJS.ProcessEnv;
   /** Where a progress line may be drawn: a terminal, outside CI. */
   progress?: NodeJS.WriteStream;
 }
@@ -25,6 +27,7 @@ const defaultIo: Io = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   cwd: process.cwd(),
+  env: process.env,
   ...(process.stderr.isTTY && !process.env.CI ? { progress: process.stderr } : {}),
 };
 
@@ -40,6 +43,24 @@ interface CommonArgs {
   previous?: string;
   jobs?: number;
   cache?: string | false;
+  format?: Format;
+}
+
+const formats = ['text', 'github'] as const;
+type Format = (typeof formats)[number];
+
+/** As asked; else annotations inside GitHub Actions, unless --json asked for a machine's output. */
+const formatOf = (args: CommonArgs, io: Io): Format => args.format ?? (!args.json && io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text');
+
+/** build and check report in a format: plain text, or GitHub Actions annotations and step summary. */
+function reportOptions<T>(y: Argv<T>) {
+  return commonOptions(y)
+    .option('format', {
+      choices: formats,
+      describe: 'how diagnostics are printed: text, or github (workflow annotations, and the summary in $GITHUB_STEP_SUMMARY); default: github when GITHUB_ACTIONS=true',
+    })
+    // Not yargs' conflicts(), which counts --json's default as given.
+    .check((argv) => !(argv.format && argv.json) || '--format and --json: choose one (--json prints the summary as JSON)');
 }
 
 function commonOptions<T>(y: Argv<T>) {
@@ -149,23 +170,48 @@ async function run(kind: 'build' | 'check', args: CommonArgs, io: Io): Promise<n
     } finally {
       progress?.stop();
     }
-    for (const d of analysis.diagnostics) {
-      if (d.severity === 'error' || (!args.quiet && !args.json)) io.err(`${formatDiagnostic(d)}\n`);
-    }
+    const shown = analysis.diagnostics.filter((d) => d.severity === 'error' || (!args.quiet && !args.json));
     const summary = summarize(analysis, result, io.cwd, startedAt);
+    if (formatOf(args, io) === 'github') {
+      const github = await import('./github.js');
+      const rejected = new Set(analysis.inputs.filter((i) => !i.accepted).map((i) => i.file.path));
+      for (const line of github.annotations(shown, { base: analysis.config.evidenceDir, workspace: io.env.GITHUB_WORKSPACE ?? io.cwd, rejected })) io.out(`${line}\n`);
+      const file = io.env.GITHUB_STEP_SUMMARY;
+      // The summary page is a courtesy: failing to write it must not change the build's outcome.
+      if (file) await appendFile(file, github.stepSummary(summaryTable(kind, summary))).catch((error: NodeJS.ErrnoException) => io.err(`warning cannot append the summary to ${file}: ${error.code ?? error.message}\n`));
+    } else {
+      for (const d of shown) io.err(`${formatDiagnostic(d)}\n`);
+    }
     if (args.json) io.out(`${JSON.stringify(summary, null, 2)}\n`);
     else if (!args.quiet) printSummary(io, summary);
     // `check` is a validator: it always fails on problems; `build` only under --strict.
     return exitCodeOf(analysis, kind === 'check' || Boolean(args.strict));
   } catch (error) {
-    return usageFailure(error, io);
+    return usageFailure(error, io, formatOf(args, io));
   }
 }
 
+/** The summary as the step summary's tables: control counts per framework, inputs, diagnostics, outputs. */
+function summaryTable(kind: 'build' | 'check', summary: ReturnType<typeof summarize>) {
+  return {
+    title: `legible ${kind}: evaluated as of ${summary.asOf}`,
+    frameworks: loadCatalog().frameworks.map((f) => ({ name: f.name, counts: statusOrder.map((s) => ({ label: statusLabel[s], count: summary.controls[f.id]![s] })) })),
+    inputs: { accepted: summary.inputs.accepted, records: summary.inputs.records, rejected: summary.inputs.rejected },
+    diagnostics: summary.diagnostics,
+    outputs: summary.outputs,
+  };
+}
+
 /** Configuration, template and form problems are the user's to fix: exit 2 with the message. */
-function usageFailure(error: unknown, io: Io): number {
+async function usageFailure(error: unknown, io: Io, format: Format = 'text'): Promise<number> {
   if (error instanceof ConfigError) {
-    for (const d of error.diagnostics) io.err(`${formatDiagnostic(d)}\n`);
+    if (format === 'github') {
+      const { annotations } = await import('./github.js');
+      // Configuration problems name files as given from the working folder.
+      for (const line of annotations(error.diagnostics, { base: io.cwd, workspace: io.env.GITHUB_WORKSPACE ?? io.cwd })) io.out(`${line}\n`);
+    } else {
+      for (const d of error.diagnostics) io.err(`${formatDiagnostic(d)}\n`);
+    }
     return 2;
   }
   if (error instanceof FillMapError) {
@@ -207,6 +253,29 @@ async function runTrust(io: Io, json: boolean | undefined, work: () => Promise<{
   }
 }
 
+async function runInit(dir: string, asOf: string, io: Io): Promise<number> {
+  const { init } = await import('../init/init.js');
+  const result = init({ dir: resolve(io.cwd, dir), asOf });
+  const shown = (path: string) => {
+    const rel = relative(io.cwd, join(result.dir, path));
+    return rel.startsWith('..') || isAbsolute(rel) ? join(result.dir, path) : rel || '.';
+  };
+  if (!result.ok) {
+    for (const path of result.existing) io.err(`${shown(path)}: error already exists: init never overwrites a file\n`);
+    io.err(`nothing was written\n`);
+    return 2;
+  }
+  const where = shown('.');
+  io.out(
+    [
+      `set up ${where} for legible, with example notes dated ${asOf}:`,
+      ...[...result.written, ...result.folders.map((f) => `${f}/`)].map((p) => `  ${p}`),
+      `next: replace the examples with your evidence, then ${where === '.' ? '' : `cd ${where} && `}npx legible build`,
+    ].join('\n') + '\n',
+  );
+  return 0;
+}
+
 class UsageError extends Error {}
 
 /** The CLI as a function: parses argv, runs the pipeline, prints, and returns the exit code. */
@@ -218,12 +287,12 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .command(
       'build',
       'evaluate the evidence and write the certification packs, insurance questionnaire, board report and manifest to --out',
-      (y) => commonOptions(y).option('previous', { type: 'string', describe: "a previous build's manifest.json: the board report shows what changed" }),
+      (y) => reportOptions(y).option('previous', { type: 'string', describe: "a previous build's manifest.json: the board report shows what changed" }),
       async (args) => {
         code = await run('build', args, io);
       },
     )
-    .command('check', 'validate the evidence and config without rendering (exit 1 on any rejected input or error)', commonOptions, async (args) => {
+    .command('check', 'validate the evidence and config without rendering (exit 1 on any rejected input or error)', reportOptions, async (args) => {
       code = await run('check', args, io);
     })
     .command('questionnaire', "work with insurers' questionnaires", (y) =>
@@ -298,7 +367,19 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         });
       },
     )
-    .demandCommand(1, 'name a command: build, check, questionnaire fill, keygen, sign or verify')
+    .command(
+      'init [dir]',
+      'create a folder ready to build: a commented legible.config.yaml, an example note of each kind, folders for checks and scans with a README, a .gitignore; never overwrites',
+      (y) =>
+        y
+          .positional('dir', { type: 'string', default: '.', describe: 'the folder to set up (made if missing)' })
+          .option('as-of', { type: 'string', describe: 'the date of the example notes, YYYY-MM-DD (default: today, or SOURCE_DATE_EPOCH)' })
+          .check((argv) => argv['as-of'] === undefined || isValidDate(argv['as-of']) || `--as-of ${argv['as-of']}: expected a calendar date as YYYY-MM-DD`),
+      async (args) => {
+        code = await runInit(args.dir, args['as-of'] ?? defaultAsOf(io.env), io);
+      },
+    )
+    .demandCommand(1, 'name a command: init, build, check, questionnaire fill, keygen, sign or verify')
     .strict()
     .version(version)
     .help()

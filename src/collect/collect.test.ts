@@ -1,12 +1,12 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collect } from './collect.js';
+import { tempDir } from '../../test/helpers/temp.js';
 
 function folder() {
-  const root = mkdtempSync(join(tmpdir(), 'legible-collect-'));
+  const root = tempDir('legible-collect-');
   const evidence = join(root, 'evidence');
   mkdirSync(join(evidence, 'notes', '.hidden'), { recursive: true });
   mkdirSync(join(evidence, '.git'), { recursive: true });

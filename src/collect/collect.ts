@@ -18,7 +18,7 @@ export interface CollectedFile {
 export interface CollectOptions {
   evidenceDir: string;
   maxFileBytes: number;
-  /** Folders inside the evidence folder that are not evidence (e.g. --out placed inside it). */
+  /** Folders and files inside the evidence folder that are not evidence (--out placed inside it, the config). */
   exclude?: string[];
 }
 
@@ -36,7 +36,9 @@ export async function sha256File(path: string, size?: number): Promise<string> {
  */
 export async function collect(options: CollectOptions): Promise<CollectedFile[]> {
   const root = await realpath(options.evidenceDir);
-  const exclude = (options.exclude ?? []).filter((dir) => isInside(root, dir));
+  // Compared as the walk sees them: through the evidence folder's real path.
+  const real = await Promise.all((options.exclude ?? []).map((path) => realpath(path).catch(() => path)));
+  const exclude = real.filter((path) => isInside(root, path));
   // With stats: the walk's own lstat of each entry, so a regular file needs no call of its own.
   const entries = await fg('**/*', {
     cwd: root,

@@ -1,15 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { isAbsolute, join, resolve, dirname } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, realpathSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, dirname, sep } from 'node:path';
 import picomatch from 'picomatch';
-import { LineCounter, parseDocument } from 'yaml';
 import type { ControlRef, Diagnostic } from '../model/types.js';
 import { diagnostic } from '../diagnostics/codes.js';
-import { loadCatalog, type Catalog } from '../catalog/catalog.js';
+import { builtInCrosswalk, loadCatalog, type Catalog, type Crosswalk } from '../catalog/catalog.js';
 import { resolveControlId } from '../catalog/resolve.js';
 import { packageRoot } from '../util/package-root.js';
+import { loadCrosswalk } from './crosswalk.js';
 import { durationDays, userConfigSchema } from './schema.js';
-import { placeOfPath } from './yaml-place.js';
+import { parseLocated } from './yaml-place.js';
 
 /** A mapping rule as data: what a parse worker is sent. */
 export interface MappingSpec {
@@ -36,7 +37,9 @@ export interface Exclusion {
 
 /** The one configuration object passed down the pipeline. Time lives here, never read inside a rule. */
 export interface ResolvedConfig {
+  /** The configuration file read, and its SHA-256; none when the defaults are used. */
   configFile?: string;
+  configSha256?: string;
   evidenceDir: string;
   outDir: string;
   templatesDir: string;
@@ -47,6 +50,8 @@ export interface ResolvedConfig {
   mappings: MappingRule[];
   /** Keyed `framework:id`. */
   exclusions: Map<string, Exclusion>;
+  /** The SOC 2 ↔ ISO/IEC 27001 crosswalk evidence is mapped through. */
+  crosswalk: Crosswalk;
   maxFileBytes: number;
 }
 
@@ -65,6 +70,10 @@ export class ConfigError extends Error {
   }
 }
 
+/** The files that configure a build rather than evidence it, wherever they lie (the evidence folder included). */
+export const configurationFiles = (config: Pick<ResolvedConfig, 'configFile' | 'crosswalk'>): string[] =>
+  [config.configFile, config.crosswalk.path].filter((path): path is string => path !== undefined);
+
 /** Today as YYYY-MM-DD in UTC, honouring SOURCE_DATE_EPOCH for reproducible builds. */
 export function defaultAsOf(env: NodeJS.ProcessEnv = process.env): string {
   const epoch = env.SOURCE_DATE_EPOCH;
@@ -78,40 +87,60 @@ export function isValidDate(text: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
 }
 
+export const CONFIG_NAME = 'legible.config.yaml';
+
+/** A path as the user would type it from `cwd`. */
+const shownFrom = (cwd: string, path: string): string => {
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : path;
+};
+
+/**
+ * Where the configuration is: --config; else legible.config.yaml in the working folder; else the one in
+ * the evidence folder, which travels with the evidence. Two different ones is a usage error: which was
+ * meant cannot be guessed.
+ */
+function locateConfig(options: ConfigOptions, cwd: string, evidenceDir: string): { path: string; file: string } | undefined {
+  if (options.config !== undefined) return { path: resolve(cwd, options.config), file: options.config };
+  const found = [resolve(cwd, CONFIG_NAME), join(evidenceDir, CONFIG_NAME)].filter((path) => existsSync(path));
+  const [first, second] = found;
+  if (first && second && realpathSync(first) !== realpathSync(second)) {
+    throw new ConfigError([
+      diagnostic('config/ambiguous', `two configurations: ${shownFrom(cwd, first)} and ${shownFrom(cwd, second)} in the evidence folder`, {
+        file: shownFrom(cwd, second),
+        hint: 'remove one, or name the one to use with --config',
+      }),
+    ]);
+  }
+  return first ? { path: first, file: shownFrom(cwd, first) } : undefined;
+}
+
 /** Read, validate and resolve the configuration; throws ConfigError with located diagnostics. */
 export async function resolveConfig(options: ConfigOptions, catalog: Catalog = loadCatalog()): Promise<ResolvedConfig> {
   const cwd = options.cwd ?? process.cwd();
-  const explicit = options.config !== undefined;
-  const configPath = resolve(cwd, options.config ?? 'legible.config.yaml');
+  const evidenceDir = resolve(cwd, options.evidence ?? 'evidence');
+  const located = locateConfig(options, cwd, evidenceDir);
   const problems: Diagnostic[] = [];
-  const file = options.config ?? 'legible.config.yaml';
+  const file = located?.file ?? CONFIG_NAME;
 
   let raw: unknown = {};
   let placeOf: (path: PropertyKey[]) => Diagnostic['place'] = () => undefined;
-  if (existsSync(configPath)) {
-    let text: string;
+  let configSha256: string | undefined;
+  if (located && !existsSync(located.path)) throw new ConfigError([diagnostic('config/unreadable', 'config file not found', { file })]);
+  if (located) {
+    let bytes: Buffer;
     try {
-      text = await readFile(configPath, 'utf8');
+      bytes = await readFile(located.path);
     } catch (error) {
       throw new ConfigError([diagnostic('config/unreadable', `cannot read the config: ${(error as Error).message}`, { file })]);
     }
-    const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-    if (doc.errors.length) {
-      throw new ConfigError(
-        doc.errors.map((e) => {
-          const pos = lineCounter.linePos(e.pos[0]);
-          return diagnostic('config/invalid', `YAML syntax: ${e.message.split('\n')[0]}`, {
-            file,
-            place: { line: pos.line, column: pos.col },
-          });
-        }),
-      );
+    configSha256 = createHash('sha256').update(bytes).digest('hex');
+    const document = parseLocated(bytes.toString('utf8'));
+    if (!document.ok) {
+      throw new ConfigError(document.errors.map((e) => diagnostic('config/invalid', `YAML syntax: ${e.message}`, { file, place: e.place })));
     }
-    raw = doc.toJS() ?? {};
-    placeOf = (path) => placeOfPath(doc, lineCounter, path);
-  } else if (explicit) {
-    throw new ConfigError([diagnostic('config/unreadable', 'config file not found', { file })]);
+    raw = document.value;
+    placeOf = document.placeOf;
   }
 
   const parsed = userConfigSchema.safeParse(raw);
@@ -154,13 +183,20 @@ export async function resolveConfig(options: ConfigOptions, catalog: Catalog = l
   if (!isValidDate(asOf)) {
     problems.push(diagnostic('config/invalid', `--as-of ${asOf}: not a calendar date (YYYY-MM-DD)`));
   }
+  const base = located ? dirname(located.path) : cwd;
+  let crosswalk = builtInCrosswalk();
+  if (user.crosswalk !== undefined) {
+    const path = resolve(base, user.crosswalk);
+    const loaded = await loadCrosswalk(path, { named: user.crosswalk, shown: shownFrom(cwd, path) }, catalog);
+    problems.push(...loaded.problems);
+    if (loaded.crosswalk) crosswalk = loaded.crosswalk;
+  }
   if (problems.length) throw new ConfigError(problems);
 
-  const base = existsSync(configPath) ? dirname(configPath) : cwd;
   const templates = options.templates ?? user.templates;
   return {
-    ...(existsSync(configPath) ? { configFile: configPath } : {}),
-    evidenceDir: resolve(cwd, options.evidence ?? 'evidence'),
+    ...(located && configSha256 !== undefined ? { configFile: located.path, configSha256 } : {}),
+    evidenceDir,
     outDir: resolve(cwd, options.out ?? 'out'),
     templatesDir: templates
       ? isAbsolute(templates) ? templates : resolve(options.templates ? cwd : base, templates)
@@ -171,6 +207,7 @@ export async function resolveConfig(options: ConfigOptions, catalog: Catalog = l
     freshness: { checksDays: durationDays(user.freshness.checks), notesDays: durationDays(user.freshness.notes) },
     mappings,
     exclusions,
+    crosswalk,
     maxFileBytes: user.limits.maxFileBytes,
   };
 }

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date as YYYY-MM-DD', abort: true });
 
 /** "30d", "12w", "3m" (30 days each), "1y" (365 days), or a number of days. */
 export const duration = z.union([
   z.number().int().positive(),
-  z.string().regex(/^\s*\d+\s*[dwmy]\s*$/i, 'expected a duration such as 30d, 12w, 3m or 1y'),
+  // Letters spelled out in both cases rather than with the `i` flag, which a JSON Schema pattern cannot carry.
+  z.string().regex(/^\s*\d+\s*[dwmyDWMY]\s*$/, 'expected a duration such as 30d, 12w, 3m or 1y'),
 ]);
 
 export function durationDays(value: z.infer<typeof duration>): number {
@@ -18,42 +19,58 @@ export function durationDays(value: z.infer<typeof duration>): number {
 
 const controlList = z.array(z.union([z.string(), z.number()]).transform(String)).min(1);
 
+/** legible.config.yaml. The descriptions are what an editor shows (schemas/legible.config.schema.json is made from this). */
 export const userConfigSchema = z
   .object({
-    organization: z.string().min(1).default('Unnamed organization'),
-    scope: z.string().min(1).default('Scope not stated in legible.config.yaml'),
-    asOf: isoDate.optional(),
+    $schema: z.string().optional().describe('The JSON Schema editors validate this file with; legible ignores it'),
+    organization: z.string().min(1).default('Unnamed organization').describe('The organization the packs are about, as on their covers'),
+    scope: z.string().min(1).default('Scope not stated in legible.config.yaml').describe('What the evaluation covers: services, locations, people'),
+    asOf: isoDate.optional().describe('The date the evaluation is made for (YYYY-MM-DD); --as-of overrides it; default: today'),
     freshness: z
-      .object({ checks: duration.default('30d'), notes: duration.default('365d') })
+      .object({
+        checks: duration.default('30d').describe('How recent a passing check must be to count as fresh: 30d, 12w, 3m (30 days each), 1y, or days'),
+        notes: duration.default('365d').describe('How recent a practice note must be to count as fresh'),
+      })
       .strict()
-      .default({ checks: '30d', notes: '365d' }),
+      .default({ checks: '30d', notes: '365d' })
+      .describe('How old evidence may be and still show a control operating'),
     mappings: z
       .array(
         z
           .object({
             match: z
-              .object({ format: z.string().min(1).optional(), check: z.string().min(1).default('*') })
+              .object({
+                format: z.string().min(1).optional().describe('The format of the input: native, sarif, junit, prowler-ocsf, …'),
+                check: z.string().min(1).default('*').describe('A glob on the check id, e.g. "backup.*"'),
+              })
               .strict(),
-            controls: controlList,
-            why: z.string().optional(),
+            controls: controlList.describe('Control ids: ISO/IEC 27001:2022 (A.8.13, 9.2) or SOC 2 (CC7.2, A1.2)'),
+            why: z.string().optional().describe('Why these checks evidence these controls; shown where the mapping is cited'),
           })
           .strict(),
       )
-      .default([]),
+      .default([])
+      .describe('Rules adding controls to check results'),
     applicability: z
       .record(
         z.string(),
         z
           .object({
             applicable: z.boolean(),
-            justification: z.string().trim().min(12, 'a justification of at least a sentence is required'),
+            justification: z.string().trim().min(12, 'a justification of at least a sentence is required').describe('Why the control is excluded (or included)'),
           })
           .strict(),
       )
-      .default({}),
-    templates: z.string().min(1).optional(),
+      .default({})
+      .describe('Controls excluded from the evaluation, keyed by control id, each with its justification'),
+    templates: z.string().min(1).optional().describe('A folder of Handlebars templates replacing the built-in ones, relative to this file'),
+    crosswalk: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("A SOC 2 ↔ ISO/IEC 27001 crosswalk file replacing legible's built-in one, relative to this file (see schemas/crosswalk.schema.json)"),
     limits: z
-      .object({ maxFileBytes: z.number().int().positive().default(2 * 1024 ** 3) })
+      .object({ maxFileBytes: z.number().int().positive().default(2 * 1024 ** 3).describe('Larger evidence files are rejected, not read') })
       .strict()
       .default({ maxFileBytes: 2 * 1024 ** 3 }),
   })

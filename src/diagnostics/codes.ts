@@ -8,6 +8,7 @@ export const codes = {
   'collect/outside-folder': 'error',
   'collect/too-large': 'error',
   'collect/unreadable': 'error',
+  'config/ambiguous': 'error',
   'config/invalid': 'error',
   'config/unreadable': 'error',
   'control/unknown': 'error',

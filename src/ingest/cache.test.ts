@@ -1,15 +1,26 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KnownHashes } from './cache.js';
+import { tempDir } from '../../test/helpers/temp.js';
+import { KnownHashes, settingsKey } from './cache.js';
 
 const stamp = { size: 10, mtimeMs: 1_000_000, ctimeMs: 1_000_000, ino: 7, dev: 1 };
 const sha = 'a'.repeat(64);
 
+describe('the settings key', () => {
+  it('changes with the mapping rules and with a configured crosswalk, since mapping happens as files are read', () => {
+    const base = { asOf: '2026-11-23', mappings: [], stagingDir: '/staging' };
+    const crosswalk = [{ soc2: 'CC6.1', iso27001: ['A.8.2'] }];
+    expect(settingsKey(base)).toBe(settingsKey({ ...base, asOf: '2026-12-01', stagingDir: '/elsewhere' }));
+    expect(settingsKey({ ...base, crosswalk })).not.toBe(settingsKey(base));
+    expect(settingsKey({ ...base, crosswalk: [{ ...crosswalk[0]!, iso27001: ['A.8.3'] }] })).not.toBe(settingsKey({ ...base, crosswalk }));
+    expect(settingsKey({ ...base, mappings: [{ check: '*', controls: [], label: 'rule' }] })).not.toBe(settingsKey(base));
+  });
+});
+
 describe('known hashes', () => {
   it('trust a hash only for the same stamp, taken well after the file last changed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'legible-hashes-'));
+    const dir = tempDir('legible-hashes-');
     const first = await KnownHashes.open(dir);
     first.record('/e/a.json', stamp, sha, stamp.mtimeMs + 60_000);
     // Hashed within two seconds of a change: the change may have been missed by the timestamps.
@@ -25,7 +36,7 @@ describe('known hashes', () => {
   });
 
   it('forget files of this folder that are gone, keep other folders', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'legible-hashes-'));
+    const dir = tempDir('legible-hashes-');
     const first = await KnownHashes.open(dir);
     first.record('/e/gone.json', stamp, sha, 9e12);
     first.record('/other/kept.json', stamp, sha, 9e12);
@@ -37,7 +48,7 @@ describe('known hashes', () => {
   });
 
   it('start empty from a record that cannot be read', async () => {
-    const known = await KnownHashes.open(join(mkdtempSync(join(tmpdir(), 'legible-hashes-')), 'missing'));
+    const known = await KnownHashes.open(join(tempDir('legible-hashes-'), 'missing'));
     expect(known.lookup('/e/a.json', stamp)).toBeUndefined();
   });
 });

@@ -25,10 +25,10 @@ const RACY_MS = 2000;
 
 const sameStamp = (a: FileStamp, b: FileStamp) => a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino && a.dev === b.dev;
 
-/** What a stored result depends on besides the file itself (the V8 version: results are V8-serialized). */
+/** What a stored result depends on besides the file itself (the V8 version: results are V8-serialized; the built-in crosswalk comes with legible's version). */
 export function settingsKey(settings: IngestSettings): string {
   return createHash('sha256')
-    .update(JSON.stringify({ legible: version, parsers: PARSER_VERSION, v8: process.versions.v8, mappings: settings.mappings }))
+    .update(JSON.stringify({ legible: version, parsers: PARSER_VERSION, v8: process.versions.v8, mappings: settings.mappings, crosswalk: settings.crosswalk }))
     .digest('hex');
 }
 

@@ -1,18 +1,17 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/helpers/temp.js';
 import { loadCatalog } from '../catalog/catalog.js';
 import type { CollectedFile } from '../collect/collect.js';
 import type { StagedRow } from '../store/staging.js';
 import { createIngester, type Ingested, type IngestedFile, type IngestSettings } from './ingest-file.js';
 
 const catalog = loadCatalog();
-const scratch = mkdtempSync(join(tmpdir(), 'legible-ingest-'));
+const scratch = tempDir('legible-ingest-');
 const stagingDir = join(scratch, 'staging');
 mkdirSync(stagingDir);
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const row = (i: number, over: Record<string, unknown> = {}) =>
   JSON.stringify({ check: 'backup.restore-test', status: i % 3 ? 'pass' : 'fail', observed_at: '2026-11-20T08:00:00.000Z', controls: ['A.8.13'], resource: `db-${i}`, message: `run ${i}`, ...over });

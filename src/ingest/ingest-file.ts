@@ -7,7 +7,7 @@ import { hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { CollectedFile } from '../collect/collect.js';
 import { sha256File } from '../collect/collect.js';
-import type { Catalog } from '../catalog/catalog.js';
+import { loadCatalog, withCrosswalk, type Catalog, type CrosswalkRow } from '../catalog/catalog.js';
 import { compileMappingRule, type MappingSpec } from '../config/load.js';
 import { diagnostic } from '../diagnostics/codes.js';
 import { DiagnosticLimiter } from '../diagnostics/limit.js';
@@ -26,7 +26,12 @@ export interface IngestSettings {
   mappings: MappingSpec[];
   /** Where check results are staged for the store. */
   stagingDir: string;
+  /** The crosswalk the config names in place of the built-in one. */
+  crosswalk?: CrosswalkRow[];
 }
+
+/** The catalog files are mapped with: the built-in one, with the configured crosswalk where there is one. */
+export const catalogFor = (settings: IngestSettings): Catalog => (settings.crosswalk ? withCrosswalk(loadCatalog(), settings.crosswalk) : loadCatalog());
 
 export interface IngestedFile {
   summary: InputSummary;

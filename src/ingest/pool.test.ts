@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/helpers/temp.js';
 import { loadCatalog } from '../catalog/catalog.js';
 import { collect } from '../collect/collect.js';
 import type { InputSummary } from '../model/types.js';
@@ -10,8 +10,7 @@ import { latestOf } from '../../test/helpers/store.js';
 import { ingestAll } from './pool.js';
 import type { IngestSettings } from './ingest-file.js';
 
-const scratch = mkdtempSync(join(tmpdir(), 'legible-pool-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = tempDir('legible-pool-');
 let folders = 0;
 const folder = (name: string) => join(scratch, `${++folders}-${name}`);
 

@@ -5,13 +5,12 @@
  * buffer, for the progress display.
  */
 import { workerData } from 'piscina';
-import { loadCatalog } from '../catalog/catalog.js';
 import { parsedSoFar } from '../parse/parser.js';
-import { createIngester, type Ingested, type IngestTask } from './ingest-file.js';
+import { catalogFor, createIngester, type Ingested, type IngestTask } from './ingest-file.js';
 import { ingestBundle, progressSlots, type WorkerData } from './pool.js';
 
 const { settings, progress } = workerData as WorkerData;
-const ingest = createIngester(settings, loadCatalog());
+const ingest = createIngester(settings, catalogFor(settings));
 const slots = progressSlots(progress);
 const slot = Atomics.add(slots.claimed, 0, 1);
 const report = () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import picomatch from 'picomatch';
-import { loadCatalog } from '../catalog/catalog.js';
+import { loadCatalog, withCrosswalk } from '../catalog/catalog.js';
 import type { CheckRecord } from '../model/types.js';
 import { mapRecords } from './map.js';
 
@@ -49,6 +49,17 @@ describe('mapRecords', () => {
       { framework: 'soc2-2017', id: 'CC6.1', source: 'explicit' },
       { framework: 'iso27001-2022', id: 'A.8.5', source: 'explicit' },
     ]);
+  });
+
+  it('crosswalks with the crosswalk it is given in place of the built-in one, both ways', () => {
+    const firm = withCrosswalk(catalog, [{ soc2: 'CC6.1', iso27001: ['A.8.2'] }]);
+    const crosswalked = (rawControls: string[]) =>
+      mapRecords([check({ rawControls })], [], firm).records[0]!.controls.filter((m) => m.source === 'crosswalk').map((m) => m.id);
+    expect(crosswalked(['CC6.1'])).toEqual(['A.8.2']);
+    expect(crosswalked(['A.8.2'])).toEqual(['CC6.1']);
+    // Pairs only the built-in crosswalk holds are gone.
+    expect(mapRecords([check({ rawControls: ['CC6.1'] })], [], catalog).records[0]!.controls.map((m) => m.id)).toContain('A.8.5');
+    expect(crosswalked(['A.8.5'])).toEqual([]);
   });
 });
 

@@ -1,3 +1,5 @@
+import { isAbsolute, relative, sep } from 'node:path';
+import type { ResolvedConfig } from '../config/load.js';
 import type { Evaluation } from '../model/evaluation.js';
 import type { Diagnostic, InputSummary } from '../model/types.js';
 import type { WrittenFile } from './write.js';
@@ -13,6 +15,23 @@ export interface ManifestOptions {
   diagnostics: Diagnostic[];
   outputs: WrittenFile[];
   redactions: Redaction[];
+  configuration: ReturnType<typeof manifestConfiguration>;
+}
+
+/**
+ * The files the build was configured with, each with its SHA-256: the config (none when the defaults
+ * were used) and the crosswalk. Paths are relative to the evidence folder, as the inputs' are.
+ */
+export function manifestConfiguration(config: Pick<ResolvedConfig, 'configFile' | 'configSha256' | 'crosswalk' | 'evidenceDir'>) {
+  const fromEvidence = (path: string) => {
+    const rel = relative(config.evidenceDir, path);
+    return isAbsolute(rel) ? rel : rel.split(sep).join('/');
+  };
+  const { crosswalk } = config;
+  return {
+    config: config.configFile && config.configSha256 ? { path: fromEvidence(config.configFile), sha256: config.configSha256 } : null,
+    crosswalk: { name: crosswalk.name, path: crosswalk.path ? fromEvidence(crosswalk.path) : null, sha256: crosswalk.sha256, pairs: crosswalk.pairs },
+  };
 }
 
 /** The machine-readable record of a build: every input, every control's status and why, every output. */
@@ -22,6 +41,7 @@ export function buildManifest(o: ManifestOptions) {
     asOf: o.asOf,
     organization: o.organization,
     scope: o.scope,
+    configuration: o.configuration,
     inputs: o.inputs.map((i) => ({
       path: i.file.path,
       sha256: i.file.sha256 || null,

@@ -2,17 +2,18 @@ import { LineCounter, parseDocument, isMap } from 'yaml';
 import { z } from 'zod';
 import type { NoteRecord, Place } from '../model/types.js';
 import { diagnostic } from '../diagnostics/codes.js';
-import { durationDays, duration } from '../config/schema.js';
+import { durationDays, duration, isoDate } from '../config/schema.js';
 import { isValidDate } from '../config/load.js';
 import { placeOfPath } from '../config/yaml-place.js';
 import { reject, type Parser, type Source } from './parser.js';
 
 const FENCE = /^\uFEFF?---[ \t]*\r?\n/;
 
-const date = z.string().refine(isValidDate, 'expected a calendar date as YYYY-MM-DD');
+// The pattern shows in the editors' schema; the refinement catches 2026-02-30.
+const date = isoDate.refine(isValidDate, 'expected a calendar date as YYYY-MM-DD');
 
-/** Front matter is read with YAML's failsafe schema: every scalar is a string, so `9.10` stays `9.10`. */
-const frontMatterSchema = z
+/** Front matter is read with YAML's failsafe schema: every scalar is a string, so `9.10` stays `9.10`. schemas/note-front-matter.schema.json is made from this. */
+export const frontMatterSchema = z
   .object({
     title: z.string().trim().min(1),
     author: z.string().trim().min(1),

@@ -1,6 +1,5 @@
 import { checkRecord, iso, soc2 } from '../../test/helpers/records.js';
-import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { unzipSync, zipSync } from 'fflate';
@@ -21,11 +20,12 @@ import {
   type FillMap,
   type FillRow,
 } from './fill.js';
+import { tempDir } from '../../test/helpers/temp.js';
 
 const catalog = loadCatalog();
 const asOf = '2026-11-23';
 const created = new Date(`${asOf}T00:00:00Z`);
-const dir = mkdtempSync(join(tmpdir(), 'legible-fill-'));
+const dir = tempDir('legible-fill-');
 
 const check = (over: Partial<CheckRecord>): CheckRecord => checkRecord({ controls: [...iso('A.8.13'), ...soc2('A1.2')], ...over });
 const note: NoteRecord = {

@@ -1,12 +1,12 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TemplateError } from './errors.js';
 import { loadTemplates } from './templates.js';
+import { tempDir } from '../../test/helpers/temp.js';
 
 function templates(main: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'legible-tpl-'));
+  const dir = tempDir('legible-tpl-');
   mkdirSync(join(dir, 'partials'));
   writeFileSync(join(dir, 'main.md.hbs'), main);
   return loadTemplates(dir);

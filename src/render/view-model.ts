@@ -148,6 +148,7 @@ export function packViewModel(ctx: PackContext) {
     asOf: evaluation.asOf,
     version: ctx.version,
     freshness: { checks: config.freshness.checksDays, notes: config.freshness.notesDays },
+    crosswalk: { name: config.crosswalk.name, file: config.crosswalk.file ?? '', pairs: config.crosswalk.pairs, sha256: config.crosswalk.sha256 },
     totals: {
       controls: controls.length,
       inputs: inputs.length,

@@ -34,6 +34,13 @@ const manifestSchema = z.object({
   tool: z.object({ name: z.literal('legible'), version: z.string() }),
   inputs: z.array(z.object({ path: relativePath, sha256: sha256Hex.nullable(), bytes: z.number().optional() })),
   outputs: z.array(z.object({ path: relativePath, sha256: sha256Hex, bytes: z.number().optional() })),
+  // The config and crosswalk files, relative to the evidence folder (absent from older manifests).
+  configuration: z
+    .object({
+      config: z.object({ path: relativePath, sha256: sha256Hex }).nullable(),
+      crosswalk: z.object({ path: relativePath.nullable(), sha256: sha256Hex }),
+    })
+    .optional(),
 });
 export type TrustedManifest = z.infer<typeof manifestSchema>;
 

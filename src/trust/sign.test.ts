@@ -1,8 +1,8 @@
 import { createHash, createPublicKey, generateKeyPairSync, verify as cryptoVerify } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/helpers/temp.js';
 import { PRIVATE_KEY_NAME, PUBLIC_KEY_NAME, SignError, TrustError, generateKeyPair, readKeyFile, signManifest } from './sign.js';
 
 const sha = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
@@ -11,7 +11,7 @@ const report = Buffer.from('%PDF-1.7\n% report\n%%EOF\n');
 let dir: string;
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'legible-sign-'));
+  dir = tempDir('legible-sign-');
   await writeFile(join(dir, 'board-report.pdf'), report);
   const manifest = {
     tool: { name: 'legible', version: '0.1.0' },
@@ -19,10 +19,6 @@ beforeEach(async () => {
     outputs: [{ path: 'board-report.pdf', sha256: sha(report), bytes: report.length }],
   };
   await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-});
-
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('generateKeyPair', () => {

@@ -1,9 +1,9 @@
 import { createHash, generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
 import { cpSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/helpers/temp.js';
 import { build } from '../pipeline.js';
 import { packageRoot } from '../util/package-root.js';
 import { signManifest } from './sign.js';
@@ -72,7 +72,7 @@ async function flipOneByte(path: string): Promise<void> {
 }
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'legible-trust-'));
+  dir = tempDir('legible-trust-');
   out = join(dir, 'out');
   evidence = join(dir, 'evidence');
   for (const [path, content] of Object.entries(OUTPUTS)) await put(out, path, content);
@@ -82,10 +82,6 @@ beforeEach(async () => {
   await put(out, '.legible.lock', '12345\n');
   await put(out, '.board-report.pdf.12345.abcd.tmp', 'half');
   await writeManifest(manifestFor(OUTPUTS, EVIDENCE));
-});
-
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
 });
 
 const verify = (extra: { publicKeyPem?: string; evidence?: boolean } = {}) =>

@@ -163,14 +163,20 @@ async function verifyOutputFolder(outDir: string, manifest: TrustedManifest, evi
   return problems;
 }
 
-/** The evidence folder: every listed input re-hashed (where a hash was recorded), unlisted files reported. */
+/**
+ * The evidence folder: every listed input re-hashed (where a hash was recorded), and the config and
+ * crosswalk where they lie inside it; unlisted files reported.
+ */
 async function verifyEvidenceFolder(root: string, outDir: string, manifest: TrustedManifest): Promise<VerifyProblem[]> {
   const problems: VerifyProblem[] = [];
-  for (const input of manifest.inputs) {
-    const problem = await checkEntry('input', root, input);
+  const { config, crosswalk } = manifest.configuration ?? {};
+  const configuration = [config, crosswalk].flatMap((c) => (c?.path && !c.path.startsWith('../') && c.path !== '..' ? [{ path: c.path, sha256: c.sha256 }] : []));
+  const entries = [...manifest.inputs, ...configuration];
+  for (const entry of entries) {
+    const problem = await checkEntry('input', root, entry);
     if (problem) problems.push(problem);
   }
-  const listed = new Set(manifest.inputs.map((i) => i.path));
+  const listed = new Set(entries.map((i) => i.path));
   // As the build does: an output folder placed inside the evidence folder is not evidence.
   const realOut = await realpath(outDir);
   for (const rel of await walk(root, true, 'evidence folder')) {

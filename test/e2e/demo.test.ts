@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { legible, pdfPlain, root } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 /** The README's quick start, on the demo company, as of the date the demo is written for. */
 let out: string;
@@ -10,7 +10,7 @@ let manifest: { inputs: { path: string; accepted: boolean; format: string }[]; c
 let stdout: string;
 
 beforeAll(async () => {
-  out = mkdtempSync(join(tmpdir(), 'legible-demo-'));
+  out = tempDir('legible-demo-');
   const r = await legible(['build', '--as-of', '2026-11-23', '--out', out], root);
   expect(r.code, r.stderr).toBe(0);
   stdout = r.stdout;

@@ -1,9 +1,9 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { packageRoot } from '../../src/util/package-root.js';
+import { tempDir } from './temp.js';
 
 const run = promisify(execFile);
 export const root = packageRoot();
@@ -26,9 +26,9 @@ export async function legible(args: string[], cwd: string, env: NodeJS.ProcessEn
   }
 }
 
-/** A scratch copy of a fixture folder, so tests can add or change files. */
+/** A scratch copy of a fixture folder, so tests can add or change files (removed after the test file). */
 export function scratchCopy(fixture: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'legible-e2e-'));
+  const dir = tempDir('legible-e2e-');
   cpSync(join(root, 'test', 'fixtures', fixture), dir, { recursive: true });
   return dir;
 }

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CollectedFile } from '../../src/collect/collect.js';
+import { tempDir } from './temp.js';
 
 /** Write content to a temp file and describe it as the collect stage would. */
 export function collectedFrom(name: string, content: string | Buffer): CollectedFile {
-  const dir = mkdtempSync(join(tmpdir(), 'legible-src-'));
+  const dir = tempDir('legible-src-');
   const absolutePath = join(dir, name.replace(/\//g, '_'));
   const data = typeof content === 'string' ? Buffer.from(content) : content;
   writeFileSync(absolutePath, data);

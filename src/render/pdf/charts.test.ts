@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { STATUS_COLORS, contrast, formatNumber, labelColor, parseChartSpec } from './chart-spec.js';
 import { type ChartDrawing, layoutChart, tileColumns } from './charts.js';
 import { type PdfOptions, renderMarkdownPdf } from './index.js';
 import { parseMarkdown } from './markdown.js';
 import { lineText } from './text.js';
+import { tempDir } from '../../../test/helpers/temp.js';
 
 const base: PdfOptions = {
   title: 'Board report',
@@ -17,8 +17,7 @@ const base: PdfOptions = {
   footer: 'Acme Ltd — board report',
 };
 
-const dir = mkdtempSync(path.join(tmpdir(), 'legible-charts-test-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('legible-charts-test-');
 
 let counter = 0;
 async function renderToFile(markdown: string): Promise<string> {

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type PdfOptions, renderMarkdownPdf } from './index.js';
 import { columnWidths } from './layout.js';
 import { parseMarkdown } from './markdown.js';
+import { tempDir } from '../../../test/helpers/temp.js';
 
 const base: PdfOptions = {
   title: 'Evidence narrative',
@@ -18,8 +18,7 @@ const base: PdfOptions = {
 
 
 
-const dir = mkdtempSync(path.join(tmpdir(), 'legible-pdf-test-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('legible-pdf-test-');
 
 let counter = 0;
 async function renderToFile(markdown: string, options: Partial<PdfOptions> = {}): Promise<string> {
