@@ -95,6 +95,21 @@ export interface CheckRecord extends RecordBase {
   tags?: string[];
   /** Where in the scanned thing the finding sits (file:line, package@version, …). */
   location?: string;
+  /**
+   * What the tool scanned, when its output is a snapshot of it (a cloud account and region, an image or
+   * repository without its tag, a test suite): a newer snapshot of the same target and scope that no
+   * longer reports a failing finding resolves it. Absent: the record is an observation on its own.
+   */
+  target?: string;
+  /** What the scan covered of its target (Trivy's scanners, a SARIF run's category): snapshots of another scope never resolve each other's findings. */
+  scope?: string;
+  /**
+   * What tells this finding apart within its target and check when the resource does not, or tells too
+   * much: a SARIF fingerprint, a package without its version, an image without its tag. Absent: the resource.
+   */
+  identity?: string;
+  /** The tool itself marked the finding closed (Security Hub: RecordState ARCHIVED, Workflow.Status RESOLVED), in its words. */
+  closed?: string;
 }
 
 export type CheckCategory = 'vulnerability' | 'misconfiguration' | 'secret' | 'code' | 'test' | 'compliance' | 'detection';
