@@ -1,6 +1,6 @@
-export { analyze, build, type Analysis, type BuildResult } from './pipeline.js';
+export { analyze, build, evaluateStore, type Analysis, type BuildResult } from './pipeline.js';
 export { ConfigError, resolveConfig, type ConfigOptions, type ResolvedConfig } from './config/load.js';
-export { evaluate, evaluateControl } from './evaluate/evaluate.js';
+export { evaluateControl, evaluateGathered, gatherer } from './evaluate/evaluate.js';
 export { loadCatalog } from './catalog/catalog.js';
 export { parsers } from './parse/registry.js';
 export type * from './model/types.js';

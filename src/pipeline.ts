@@ -4,8 +4,10 @@ import { basename, join, resolve } from 'node:path';
 import { previousManifestSchema, type PreviousManifest } from './evaluate/compare.js';
 import { loadCatalog } from './catalog/catalog.js';
 import { collect } from './collect/collect.js';
-import { ConfigError, configurationFiles, mappingSpec, resolveConfig, type ConfigOptions, type ResolvedConfig } from './config/load.js';
+import { ConfigError, configurationFiles, mappingSpec, resolveConfig, type ConfigOptions, type Period, type RemediationSla, type ResolvedConfig } from './config/load.js';
 import { evaluateGathered, gatherer, type EvaluationContext } from './evaluate/evaluate.js';
+import { failingIntervals, SnapshotIndex } from './evaluate/findings.js';
+import { historyJudge } from './evaluate/history.js';
 import { KnownHashes } from './ingest/cache.js';
 import { ingestAll } from './ingest/pool.js';
 import { catalogFor, type IngestSettings } from './ingest/ingest-file.js';
@@ -108,6 +110,7 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
       asOf: config.asOf,
       mappings: config.mappings.map(mappingSpec),
       stagingDir: store.stagingDir,
+      targets: config.targets,
       ...(config.crosswalk.file !== undefined ? { crosswalk: config.crosswalk.mappings } : {}),
     };
     const progress = { stage: 'read' as const, files: 0, totalFiles: collected.length, bytes: 0, totalBytes: collected.reduce((n, c) => n + c.file.bytes, 0), records: 0 };
@@ -141,7 +144,15 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
     notes.sort(byFile);
     redactions.sort((a, b) => byFile(a, b) || (a.line ?? 0) - (b.line ?? 0) || a.field.localeCompare(b.field) || a.kind.localeCompare(b.kind));
 
-    const { evaluation, observations } = await evaluateStore(store, { notes, catalog, asOf: config.asOf, freshness: config.freshness, exclusions: config.exclusions });
+    const { evaluation, observations } = await evaluateStore(store, {
+      notes,
+      catalog,
+      asOf: config.asOf,
+      ...(config.period ? { period: config.period } : {}),
+      freshness: config.freshness,
+      exclusions: config.exclusions,
+      sla: config.remediation,
+    });
     const stats: AnalysisStats = {
       files: collected.length,
       bytes: progress.totalBytes,
@@ -159,15 +170,29 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
   }
 }
 
-/** Evaluate every control from the notes and the observations the store holds, read a chunk at a time. */
-export async function evaluateStore(store: Store, context: EvaluationContext): Promise<{ evaluation: Evaluation; observations: number }> {
+export interface StoreEvaluationOptions extends Omit<EvaluationContext, 'snapshots'> {
+  period?: Period;
+  sla: RemediationSla;
+}
+
+/**
+ * Evaluate every control from the notes and what the store holds, read a chunk at a time: the newest
+ * observation of each finding at the as-of date, and the history of every finding that ever failed.
+ */
+export async function evaluateStore(store: Store, options: StoreEvaluationOptions): Promise<{ evaluation: Evaluation; observations: number }> {
+  const { period, sla, ...rest } = options;
+  const until = Date.parse(`${options.asOf}T23:59:59.999Z`);
+  const snapshots = new SnapshotIndex(await store.snapshots(until));
+  const context: EvaluationContext = { ...rest, snapshots };
   const gather = gatherer(context);
   let observations = 0;
   for await (const chunk of store.latestObservations()) {
     for (const o of chunk) gather.add(o);
     observations += chunk.length;
   }
-  return { evaluation: evaluateGathered(gather.finish(), context), observations };
+  const history = historyJudge({ ...rest, sla, ...(period ? { period, activity: await store.controlActivity(until) } : {}) });
+  for await (const finding of store.failingHistories(until)) history.add(finding, failingIntervals(finding, snapshots));
+  return { evaluation: evaluateGathered(gather.finish(), context, history.finish()), observations };
 }
 
 export interface BuildOptions extends AnalyzeOptions {

@@ -1,7 +1,7 @@
 import { appendFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import yargs, { type Argv } from 'yargs';
-import { ConfigError, defaultAsOf, isValidDate } from '../config/load.js';
+import { ConfigError, defaultAsOf, isValidDate, parsePeriod } from '../config/load.js';
 import { formatDiagnostic } from '../diagnostics/codes.js';
 import { loadCatalog } from '../catalog/catalog.js';
 import { countByStatus, statusOrder } from '../model/evaluation.js';
@@ -36,6 +36,7 @@ interface CommonArgs {
   config?: string;
   out?: string;
   'as-of'?: string;
+  period?: string;
   templates?: string;
   strict?: boolean;
   quiet?: boolean;
@@ -68,7 +69,8 @@ function commonOptions<T>(y: Argv<T>) {
     .option('evidence', { type: 'string', describe: 'evidence folder', default: './evidence' })
     .option('config', { type: 'string', describe: 'config file (default: ./legible.config.yaml if present)' })
     .option('out', { type: 'string', describe: 'output folder', default: './out' })
-    .option('as-of', { type: 'string', describe: 'evaluation date YYYY-MM-DD (default: today, or SOURCE_DATE_EPOCH)' })
+    .option('as-of', { type: 'string', describe: 'evaluation date YYYY-MM-DD (default: the period\'s end, else today, or SOURCE_DATE_EPOCH)' })
+    .option('period', { type: 'string', describe: 'audit period FROM..TO (e.g. 2026-01-01..2026-06-30): judge operation over it' })
     .option('templates', { type: 'string', describe: 'folder of Handlebars templates replacing the built-in ones' })
     .option('strict', { type: 'boolean', default: false, describe: 'exit 1 if any input is rejected or any diagnostic is an error' })
     .option('quiet', { type: 'boolean', default: false, describe: 'print only errors' })
@@ -79,6 +81,9 @@ function commonOptions<T>(y: Argv<T>) {
     .check((argv) => {
       const asOf = argv['as-of'];
       if (asOf !== undefined && !isValidDate(asOf)) return `--as-of ${asOf}: expected a calendar date as YYYY-MM-DD`;
+      const period = argv.period === undefined ? undefined : parsePeriod(argv.period);
+      if (typeof period === 'string') return `--period ${argv.period}: ${period}`;
+      if (period && asOf !== undefined && asOf < period.to) return `--as-of ${asOf} is before the period's end ${period.to}: leave --as-of out to evaluate as of the period's end`;
       const jobs = argv.jobs;
       return jobs === undefined || (Number.isInteger(jobs) && jobs >= 0) || `--jobs ${jobs}: expected a whole number of worker threads, 0 or more`;
     });
@@ -91,6 +96,7 @@ function configOptions(args: CommonArgs, cwd: string): BuildOptions {
     ...(args.config !== undefined ? { config: args.config } : {}),
     ...(args.out !== undefined ? { out: args.out } : {}),
     ...(args['as-of'] !== undefined ? { asOf: args['as-of'] } : {}),
+    ...(args.period !== undefined ? { period: args.period } : {}),
     ...(args.templates !== undefined ? { templates: args.templates } : {}),
     ...(args.previous !== undefined ? { previous: resolve(cwd, args.previous) } : {}),
     ...(args.jobs !== undefined ? { workers: args.jobs } : {}),

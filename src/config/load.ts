@@ -35,6 +35,26 @@ export interface Exclusion {
   justification: string;
 }
 
+/** A span of calendar days, both ends included (YYYY-MM-DD). */
+export interface Period {
+  from: string;
+  to: string;
+}
+
+/** Days to fix a finding, by severity. */
+export interface RemediationSla {
+  critical: number;
+  high: number;
+  medium: number;
+  low: number;
+}
+
+/** Files whose tool records no target, named by a glob on their path. */
+export interface TargetRule {
+  match: string;
+  target: string;
+}
+
 /** The one configuration object passed down the pipeline. Time lives here, never read inside a rule. */
 export interface ResolvedConfig {
   /** The configuration file read, and its SHA-256; none when the defaults are used. */
@@ -44,9 +64,13 @@ export interface ResolvedConfig {
   outDir: string;
   templatesDir: string;
   asOf: string;
+  /** The audit period, when one is given; the as-of date is then its end unless given too. */
+  period?: Period;
   organization: string;
   scope: string;
   freshness: { checksDays: number; notesDays: number };
+  remediation: RemediationSla;
+  targets: TargetRule[];
   mappings: MappingRule[];
   /** Keyed `framework:id`. */
   exclusions: Map<string, Exclusion>;
@@ -60,6 +84,8 @@ export interface ConfigOptions {
   config?: string;
   out?: string;
   asOf?: string;
+  /** `FROM..TO`, as on the command line. */
+  period?: string;
   templates?: string;
   cwd?: string;
 }
@@ -85,6 +111,21 @@ export function isValidDate(text: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
   const d = new Date(`${text}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
+}
+
+/** What is wrong with a period, or undefined when it is one: two calendar days, the first not after the second. */
+export function periodProblem(period: Period): string | undefined {
+  for (const day of [period.from, period.to]) if (!isValidDate(day)) return `${day} is not a calendar date (YYYY-MM-DD)`;
+  if (period.from > period.to) return `it ends (${period.to}) before it starts (${period.from})`;
+  return undefined;
+}
+
+/** `2026-01-01..2026-06-30` as a period, or what is wrong with it. */
+export function parsePeriod(text: string): Period | string {
+  const m = /^\s*(\S+)\s*\.\.\s*(\S+)\s*$/.exec(text);
+  if (!m) return 'expected FROM..TO, e.g. 2026-01-01..2026-06-30';
+  const period = { from: m[1]!, to: m[2]! };
+  return periodProblem(period) ?? period;
 }
 
 export const CONFIG_NAME = 'legible.config.yaml';
@@ -179,9 +220,22 @@ export async function resolveConfig(options: ConfigOptions, catalog: Catalog = l
     if (ref && !entry.applicable) exclusions.set(`${ref.framework}:${ref.id}`, { justification: entry.justification });
   }
 
-  const asOf = options.asOf ?? user.asOf ?? defaultAsOf();
+  let period: Period | undefined;
+  if (options.period !== undefined) {
+    const parsedPeriod = parsePeriod(options.period);
+    if (typeof parsedPeriod === 'string') problems.push(diagnostic('config/invalid', `--period ${options.period}: ${parsedPeriod}`));
+    else period = parsedPeriod;
+  } else if (user.period) {
+    const problem = periodProblem(user.period);
+    const place = placeOf(['period']);
+    if (problem) problems.push(diagnostic('config/invalid', `period: ${problem}`, { file, ...(place ? { place } : {}) }));
+    else period = user.period;
+  }
+  const asOf = options.asOf ?? user.asOf ?? period?.to ?? defaultAsOf();
   if (!isValidDate(asOf)) {
     problems.push(diagnostic('config/invalid', `--as-of ${asOf}: not a calendar date (YYYY-MM-DD)`));
+  } else if (period && asOf < period.to) {
+    problems.push(diagnostic('config/invalid', `the as-of date ${asOf} is before the period's end ${period.to}: evidence after it would be set aside`, { hint: 'leave --as-of out to evaluate as of the period\'s end' }));
   }
   const base = located ? dirname(located.path) : cwd;
   let crosswalk = builtInCrosswalk();
@@ -202,9 +256,17 @@ export async function resolveConfig(options: ConfigOptions, catalog: Catalog = l
       ? isAbsolute(templates) ? templates : resolve(options.templates ? cwd : base, templates)
       : join(packageRoot(), 'templates'),
     asOf,
+    ...(period ? { period } : {}),
     organization: user.organization,
     scope: user.scope,
     freshness: { checksDays: durationDays(user.freshness.checks), notesDays: durationDays(user.freshness.notes) },
+    remediation: {
+      critical: durationDays(user.remediation.critical),
+      high: durationDays(user.remediation.high),
+      medium: durationDays(user.remediation.medium),
+      low: durationDays(user.remediation.low),
+    },
+    targets: user.targets,
     mappings,
     exclusions,
     crosswalk,

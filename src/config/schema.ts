@@ -69,6 +69,35 @@ export const userConfigSchema = z
       .min(1)
       .optional()
       .describe("A SOC 2 ↔ ISO/IEC 27001 crosswalk file replacing legible's built-in one, relative to this file (see schemas/crosswalk.schema.json)"),
+    period: z
+      .object({
+        from: isoDate.describe('The first day of the period (YYYY-MM-DD)'),
+        to: isoDate.describe('The last day of the period (YYYY-MM-DD)'),
+      })
+      .strict()
+      .optional()
+      .describe('The audit period (SOC 2 Type 2, ISO surveillance) over which operation is judged; --period overrides it'),
+    remediation: z
+      .object({
+        critical: duration.default('15d').describe('Days to fix a critical finding (default 15d, after CISA BOD 19-02)'),
+        high: duration.default('30d').describe('Days to fix a high finding (default 30d, after CISA BOD 19-02)'),
+        medium: duration.default('90d').describe('Days to fix a medium finding (default 90d, after FedRAMP continuous monitoring)'),
+        low: duration.default('180d').describe('Days to fix a low finding (default 180d, after FedRAMP continuous monitoring)'),
+      })
+      .strict()
+      .default({ critical: '15d', high: '30d', medium: '90d', low: '180d' })
+      .describe('How fast findings must be fixed, by severity (the remediation SLA)'),
+    targets: z
+      .array(
+        z
+          .object({
+            match: z.string().min(1).describe('A glob on the path inside the evidence folder, e.g. "scans/api/*.json"'),
+            target: z.string().min(1).describe('What those files scan, e.g. "checkout-api image"'),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe('What files scan when the tool does not record it: each such file is a snapshot of its target, and a newer snapshot of it resolves findings it no longer reports'),
     limits: z
       .object({ maxFileBytes: z.number().int().positive().default(2 * 1024 ** 3).describe('Larger evidence files are rejected, not read') })
       .strict()

@@ -123,3 +123,47 @@ describe('policy and practice divergence', () => {
     expect(control.reasons.join(' ')).toMatch(/Policy and practice diverge: "Review standard" requires this every 30 days, but the recorded activity has a gap of 55 days \(2026-07-21 to 2026-09-14\)/);
   });
 });
+
+describe('work as done is a history', () => {
+  const scan = (month: number, cves: string[]) =>
+    cves.map((cve) =>
+      check({
+        file: `scans/trivy-2026-0${month}.json`,
+        format: 'trivy',
+        check: cve,
+        status: 'fail',
+        severity: 'high',
+        observedAt: `2026-0${month}-05T00:00:00.000Z`,
+        resource: `registry.example.com/checkout-api:2026.0${month} (debian 12):pkg-${cve}`,
+        identity: `registry.example.com/checkout-api:pkg-${cve}`,
+        target: 'registry.example.com/checkout-api',
+        scope: 'trivy:os-pkgs',
+        controls: to('A.8.8'),
+      }),
+    );
+
+  it('monthly scans of one image tagged anew: a finding the newest scan no longer reports is resolved, not failing', async () => {
+    const records = [...scan(1, ['CVE-A', 'CVE-B', 'CVE-C']), ...scan(2, ['CVE-B', 'CVE-C']), ...scan(3, ['CVE-C', 'CVE-D'])];
+    const evaluation = await evaluateRecords(records, { catalog, asOf: '2026-03-20', freshness, exclusions: new Map() });
+    const a88 = evaluation.controls.find((c) => c.id === 'A.8.8')!;
+    expect(a88.checks.counts.fail).toBe(2);
+    expect(a88.checks.failing.map((f) => f.check)).toEqual(['CVE-C', 'CVE-D']);
+    expect(a88.checks.resolved.count).toBe(2);
+    expect(a88.reasons.join(' ')).toMatch(/2 findings that failed when last observed are resolved since .*CVE-A on .* no longer reported by a newer scan of the same target on 2026-02-05/);
+    expect(evaluation.findings).toMatchObject({ resolved: 2, failingBySeverity: { high: 2 } });
+  });
+
+  it('an MFA check that failed for two months of the period is not effective over it, though it passes now', async () => {
+    const mfa = (month: string, status: 'pass' | 'fail') =>
+      check({ file: `scans/prowler-${month}.json`, format: 'prowler-ocsf', check: 'iam_user_mfa_enabled_console_access', resource: 'arn:aws:iam::1:user/admin', status, observedAt: `${month}-03T00:00:00.000Z`, target: 'aws 1 eu-west-1', scope: 'prowler-ocsf', severity: 'high', controls: to('A.8.5') });
+    const records = [mfa('2025-12', 'pass'), mfa('2026-01', 'pass'), mfa('2026-02', 'fail'), mfa('2026-03', 'fail'), mfa('2026-04', 'pass'), mfa('2026-05', 'pass'), mfa('2026-06', 'pass')];
+    const evaluation = await evaluateRecords(records, { catalog, asOf: '2026-06-30', period: { from: '2026-01-01', to: '2026-06-30' }, freshness, exclusions: new Map() });
+    const a85 = evaluation.controls.find((c) => c.id === 'A.8.5')!;
+    expect(a85.status).toBe('effective');
+    expect(a85.period?.status).toBe('deviations');
+    expect(a85.period?.deviations).toMatchObject([{ kind: 'check-failed', from: '2026-02-03', to: '2026-04-03', open: false, check: 'iam_user_mfa_enabled_console_access', severity: 'high' }]);
+    expect(a85.period?.deviations[0]?.reason).toMatch(/failed from 2026-02-03; passes since 2026-04-03/);
+    expect(a85.period?.population).toBe(6);
+    expect(evaluation.remediation.bySeverity.high).toEqual({ opened: 1, resolved: 1, withinSla: 0, breached: 1, open: 0 });
+  });
+});

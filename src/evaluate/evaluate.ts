@@ -1,23 +1,36 @@
 import type { Catalog, CatalogControl } from '../catalog/catalog.js';
 import type { Exclusion } from '../config/load.js';
-import type { CheckLatest, ChecksSummary, Cited, ControlEvaluation, ControlStatus, Evaluation, FindingsSummary, Observation } from '../model/evaluation.js';
+import type { CheckLatest, ChecksSummary, Cited, ControlEvaluation, ControlPeriod, ControlStatus, Evaluation, FindingsSummary, Observation, Remediation, ResolvedFinding } from '../model/evaluation.js';
 import type { ControlMapping, EvidenceRecord, NoteRecord } from '../model/types.js';
 import { addDays, ageInDays, dayOf } from './dates.js';
+import { resolutionOf, SnapshotIndex } from './findings.js';
 
-export interface EvaluateInput {
+/** What every control is evaluated with, besides the observations the store streams. */
+export interface EvaluationContext {
   /** Practitioner notes (few), kept whole. */
   notes: NoteRecord[];
-  /** The latest observation per check and resource, as the store gives them. */
-  observations: Iterable<Observation>;
   catalog: Catalog;
   asOf: string;
   freshness: { checksDays: number; notesDays: number };
   /** Keyed `framework:id`. */
   exclusions: Map<string, Exclusion>;
+  /** The snapshots that may resolve a finding whose newest observation fails; none: nothing is resolved so. */
+  snapshots?: SnapshotIndex;
+}
+
+/** What the findings' histories say, per control and overall (see history.ts). */
+export interface HistoryVerdicts {
+  /** Operation over the period, keyed `framework:id`; none without a period. */
+  periods?: Map<string, ControlPeriod>;
+  /** Expired exceptions whose condition the evidence shows fixed, keyed `framework:id`, then by the exception's file: the day it was. */
+  fixedExceptions: Map<string, Map<string, string>>;
+  remediation: Remediation;
 }
 
 /** How many failing or inconclusive observations a control keeps as named examples. */
 export const EXAMPLES = 25;
+/** How many resolved findings a control names. */
+const RESOLVED_EXAMPLES = 10;
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -47,7 +60,7 @@ const worstFirst = (a: Ranked, b: Ranked) =>
  * Insert into a list kept sorted and at most `limit` long. The example is built only when it is kept:
  * most observations of a large estate never are.
  */
-function keepWorst(list: CheckLatest[], item: Ranked, build: () => CheckLatest, limit = EXAMPLES): void {
+function keepWorst<T extends Ranked>(list: T[], item: Ranked, build: () => T, limit = EXAMPLES): void {
   if (list.length >= limit && worstFirst(item, list[list.length - 1]!) >= 0) return;
   let at = list.length;
   while (at > 0 && worstFirst(item, list[at - 1]!) < 0) at--;
@@ -79,7 +92,7 @@ const emptyGathered = (): Gathered => ({
   practices: [],
   exceptions: [],
   checks: {
-    summary: { counts: { pass: 0, fail: 0, error: 0, skip: 0, manual: 0 }, total: 0, failing: [], inconclusive: [], passing: [], files: [] },
+    summary: { counts: { pass: 0, fail: 0, error: 0, skip: 0, manual: 0 }, total: 0, failing: [], inconclusive: [], passing: [], files: [], resolved: { count: 0, examples: [] } },
     passing: new Map(),
     freshPasses: 0,
     ranDays: new Set(),
@@ -102,8 +115,6 @@ function mappingsByControl(controls: ControlMapping[]): Map<string, ControlMappi
   return byControl;
 }
 
-export type EvaluationContext = Omit<EvaluateInput, 'observations'>;
-
 /** Per-control aggregates and the findings summary, folded from notes and observations. */
 export interface GatheredEvidence {
   byControl: Map<string, Gathered>;
@@ -120,6 +131,7 @@ export function gatherer(input: EvaluationContext): { add(o: Observation): void;
     counts: { pass: 0, fail: 0, error: 0, skip: 0, manual: 0 },
     failingBySeverity: { critical: 0, high: 0, medium: 0, low: 0, info: 0, unrated: 0 },
     worstFailing: [],
+    resolved: 0,
   };
   const byControl = new Map<string, Gathered>();
   const gathered = (key: string) => {
@@ -146,9 +158,36 @@ export function gatherer(input: EvaluationContext): { add(o: Observation): void;
     return found;
   };
   const freshFrom = addDays(input.asOf, -input.freshness.checksDays);
+  const snapshots = input.snapshots ?? new SnapshotIndex([]);
+  const citeFile = (acc: ChecksAccumulator, o: Observation, mappings: ControlMapping[]) => {
+    let fromFile = acc.files.get(o.file);
+    if (!fromFile) acc.files.set(o.file, (fromFile = { mappings: new Map(), sets: new Set() }));
+    if (!fromFile.sets.has(mappings)) {
+      fromFile.sets.add(mappings);
+      for (const m of mappings) fromFile.mappings.set(`${m.source}\u0000${m.via ?? ''}`, m);
+    }
+    if (o.observedAt && (!fromFile.newest || o.observedAt > fromFile.newest)) fromFile.newest = o.observedAt;
+  };
   const add = (o: Observation) => {
     const day = o.observedAt ? dayOf(o.observedAt) : undefined;
     const fresh = day !== undefined && day >= freshFrom && day <= input.asOf;
+    const resolution = resolutionOf(o, snapshots);
+    if (resolution) {
+      // Failed when last seen, resolved since: not a failure now, and not evidence that anything passes.
+      findings.resolved++;
+      const resolved = (mappings: ControlMapping[]): ResolvedFinding => ({
+        ...toLatest(o, fresh, mappings),
+        by: resolution.by === 'closed' ? 'closed' : 'absent',
+        on: Number.isNaN(resolution.at) ? (day ?? input.asOf) : dayOf(new Date(resolution.at).toISOString()),
+        shownBy: resolution.file,
+      });
+      for (const { acc, mappings } of groups(o.controls)) {
+        citeFile(acc, o, mappings);
+        acc.summary.resolved.count++;
+        keepWorst(acc.summary.resolved.examples, o, () => resolved(mappings), RESOLVED_EXAMPLES);
+      }
+      return;
+    }
     findings.total++;
     findings.counts[o.status]++;
     if (o.status === 'fail') {
@@ -159,15 +198,7 @@ export function gatherer(input: EvaluationContext): { add(o: Observation): void;
       const summary = acc.summary;
       summary.counts[o.status]++;
       summary.total++;
-      let fromFile = acc.files.get(o.file);
-      if (!fromFile) {
-        acc.files.set(o.file, (fromFile = { mappings: new Map(), sets: new Set() }));
-      }
-      if (!fromFile.sets.has(mappings)) {
-        fromFile.sets.add(mappings);
-        for (const m of mappings) fromFile.mappings.set(`${m.source}\u0000${m.via ?? ''}`, m);
-      }
-      if (o.observedAt && (!fromFile.newest || o.observedAt > fromFile.newest)) fromFile.newest = o.observedAt;
+      citeFile(acc, o, mappings);
       if (crosswalkOnly) acc.crosswalkOnly = true;
       if (o.status === 'fail') keepWorst(summary.failing, o, () => toLatest(o, fresh, mappings));
       else if (o.status !== 'pass') keepWorst(summary.inconclusive, o, () => toLatest(o, fresh, mappings));
@@ -210,21 +241,18 @@ function toLatest(o: Observation, fresh: boolean, mappings: ControlMapping[]): C
   };
 }
 
-/** Evaluate every control of every framework from the evidence alone. Pure: time comes in as `asOf`. */
-export function evaluate(input: EvaluateInput): Evaluation {
-  const gather = gatherer(input);
-  for (const o of input.observations) gather.add(o);
-  return evaluateGathered(gather.finish(), input);
-}
-
-/** Every control of every framework, from evidence already gathered. */
-export function evaluateGathered({ byControl, findings }: GatheredEvidence, input: EvaluationContext): Evaluation {
+/**
+ * Every control of every framework, from the evidence gathered and what the findings' histories say.
+ * Pure: time comes in as `asOf`.
+ */
+export function evaluateGathered({ byControl, findings }: GatheredEvidence, input: EvaluationContext, verdicts: HistoryVerdicts): Evaluation {
   const controls = input.catalog.frameworks.flatMap((framework) =>
     framework.controls.map((control) =>
-      evaluateControl(control, byControl.get(`${control.framework}:${control.id}`) ?? emptyGathered(), input),
+      evaluateControl(control, byControl.get(`${control.framework}:${control.id}`) ?? emptyGathered(), input, verdicts),
     ),
   );
-  return { asOf: input.asOf, controls, findings };
+  const window = verdicts.remediation.window;
+  return { asOf: input.asOf, ...(window.from !== undefined ? { period: { from: window.from, to: window.to } } : {}), controls, findings, remediation: verdicts.remediation };
 }
 
 /** The longest stretch between consecutive dates (sorted ascending). */
@@ -242,8 +270,10 @@ export function widestGap(dates: string[]): { days: number; from: string; to: st
 const byDateDesc = <T extends EvidenceRecord>(a: Cited<T>, b: Cited<T>) =>
   (recordDate(b.record) ?? '').localeCompare(recordDate(a.record) ?? '') || a.record.file.localeCompare(b.record.file);
 
-export function evaluateControl(control: CatalogControl, gathered: Gathered, input: EvaluationContext): ControlEvaluation {
+export function evaluateControl(control: CatalogControl, gathered: Gathered, input: EvaluationContext, verdicts: HistoryVerdicts): ControlEvaluation {
   const { asOf, freshness } = input;
+  const key = `${control.framework}:${control.id}`;
+  const fixedExceptions = verdicts.fixedExceptions.get(key);
   const policies = [...gathered.policies].sort(byDateDesc);
   const practices = [...gathered.practices].sort(byDateDesc);
   const exceptions = [...gathered.exceptions].sort(byDateDesc);
@@ -274,11 +304,13 @@ export function evaluateControl(control: CatalogControl, gathered: Gathered, inp
       );
     }
   }
+  const fixedAfterExceptions: string[] = [];
   for (const exception of exceptions) {
     const expires = exception.record.expires;
-    if (expires !== undefined && ageInDays(asOf, expires) > 0) {
-      deficiencies.push(`Exception "${exception.record.title}" expired on ${expires}: the accepted risk has lapsed and needs remediation or a renewed decision.`);
-    }
+    if (expires === undefined || ageInDays(asOf, expires) <= 0) continue;
+    const fixed = fixedExceptions?.get(exception.record.file);
+    if (fixed) fixedAfterExceptions.push(`Exception "${exception.record.title}" expired on ${expires}; the failing findings it covered are all resolved since, the last on ${fixed}.`);
+    else deficiencies.push(`Exception "${exception.record.title}" expired on ${expires}: the accepted risk has lapsed and needs remediation or a renewed decision.`);
   }
 
   const context: string[] = [];
@@ -297,6 +329,16 @@ export function evaluateControl(control: CatalogControl, gathered: Gathered, inp
     if (expires !== undefined && ageInDays(asOf, expires) <= 0) {
       context.push(`Accepted risk "${exception.record.title}" (${exception.record.author}) applies until ${expires}; an exception is a decision, not evidence that the control operates.`);
     }
+  }
+  context.push(...fixedAfterExceptions);
+  const { resolved } = checks.summary;
+  if (resolved.count) {
+    const named = resolved.examples
+      .slice(0, 3)
+      .map((r) => `${r.check}${r.resource ? ` on ${r.resource}` : ''} ${r.by === 'absent' ? 'no longer reported by a newer scan of the same target' : 'closed by the tool'} on ${r.on}`);
+    context.push(
+      `${plural(resolved.count, 'finding')} that failed when last observed ${resolved.count === 1 ? 'is' : 'are'} resolved since and not counted as failing: ${named.join('; ')}${resolved.count > 3 ? `; and ${resolved.count - 3} more` : ''}. Absence from a newer scan is weaker evidence than a pass.`,
+    );
   }
   const inconclusive = counts.error + counts.skip + counts.manual;
   if (inconclusive) {
@@ -343,7 +385,7 @@ export function evaluateControl(control: CatalogControl, gathered: Gathered, inp
   }
   reasons.push(...context);
 
-  const evidence = [...new Set([...policies, ...practices, ...exceptions].map((c) => c.record.file).concat([...checks.files.keys()]))].sort();
+  const evidence = [...new Set([...policies, ...practices, ...exceptions].map((c) => c.record.file).concat([...checks.files.keys()], checks.summary.resolved.examples.map((r) => r.shownBy)))].sort();
   return {
     framework: control.framework,
     id: control.id,
@@ -359,6 +401,7 @@ export function evaluateControl(control: CatalogControl, gathered: Gathered, inp
     checks: checks.summary,
     evidence,
     ...(latestEvidence ? { latestEvidence } : {}),
+    ...(verdicts.periods?.has(key) ? { period: verdicts.periods.get(key)! } : {}),
     freshness: latestEvidence === undefined ? 'none' : isFreshDate(latestEvidence, Math.max(freshness.checksDays, freshness.notesDays), asOf) && (freshPractices.length || [...checks.ranDays].some((d) => isFreshDate(d, freshness.checksDays, asOf))) ? 'current' : 'stale',
   };
 }

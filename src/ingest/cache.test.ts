@@ -8,13 +8,14 @@ const stamp = { size: 10, mtimeMs: 1_000_000, ctimeMs: 1_000_000, ino: 7, dev: 1
 const sha = 'a'.repeat(64);
 
 describe('the settings key', () => {
-  it('changes with the mapping rules and with a configured crosswalk, since mapping happens as files are read', () => {
-    const base = { asOf: '2026-11-23', mappings: [], stagingDir: '/staging' };
+  it('changes with the mapping rules, a configured crosswalk and the target rules, since mapping and targets are given as files are read', () => {
+    const base = { asOf: '2026-11-23', mappings: [], stagingDir: '/staging', targets: [] };
     const crosswalk = [{ soc2: 'CC6.1', iso27001: ['A.8.2'] }];
     expect(settingsKey(base)).toBe(settingsKey({ ...base, asOf: '2026-12-01', stagingDir: '/elsewhere' }));
     expect(settingsKey({ ...base, crosswalk })).not.toBe(settingsKey(base));
     expect(settingsKey({ ...base, crosswalk: [{ ...crosswalk[0]!, iso27001: ['A.8.3'] }] })).not.toBe(settingsKey({ ...base, crosswalk }));
     expect(settingsKey({ ...base, mappings: [{ check: '*', controls: [], label: 'rule' }] })).not.toBe(settingsKey(base));
+    expect(settingsKey({ ...base, targets: [{ match: 'scans/*', target: 'api' }] })).not.toBe(settingsKey(base));
   });
 });
 

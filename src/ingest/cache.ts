@@ -28,7 +28,7 @@ const sameStamp = (a: FileStamp, b: FileStamp) => a.size === b.size && a.mtimeMs
 /** What a stored result depends on besides the file itself (the V8 version: results are V8-serialized; the built-in crosswalk comes with legible's version). */
 export function settingsKey(settings: IngestSettings): string {
   return createHash('sha256')
-    .update(JSON.stringify({ legible: version, parsers: PARSER_VERSION, v8: process.versions.v8, mappings: settings.mappings, crosswalk: settings.crosswalk }))
+    .update(JSON.stringify({ legible: version, parsers: PARSER_VERSION, v8: process.versions.v8, mappings: settings.mappings, crosswalk: settings.crosswalk, targets: settings.targets }))
     .digest('hex');
 }
 

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/temp.js';
 import { loadCatalog } from '../catalog/catalog.js';
 import type { CollectedFile } from '../collect/collect.js';
 import type { StagedRow } from '../store/staging.js';
-import { createIngester, type Ingested, type IngestedFile, type IngestSettings } from './ingest-file.js';
+import type { CheckRecord } from '../model/types.js';
+import { createIngester, withTarget, type Ingested, type IngestedFile, type IngestSettings } from './ingest-file.js';
 
 const catalog = loadCatalog();
 const scratch = tempDir('legible-ingest-');
@@ -24,7 +25,7 @@ function collected(name: string, content: string): CollectedFile {
   return { file: { path: name, absolutePath, sha256: '', bytes: Buffer.byteLength(content) } };
 }
 
-const settings = (over: Partial<IngestSettings> = {}): IngestSettings => ({ asOf: '2026-11-23', mappings: [], stagingDir, ...over });
+const settings = (over: Partial<IngestSettings> = {}): IngestSettings => ({ asOf: '2026-11-23', mappings: [], stagingDir, targets: [], ...over });
 const read = (result: Ingested): IngestedFile & { hashedAt?: number } => {
   if (result.unchanged) throw new Error('expected the file to be read');
   return result;
@@ -94,5 +95,22 @@ describe('hashing a large file as it is parsed (when the store holds nothing for
     const broken = `{"results": [${lines.split('\n').slice(0, 10).join(',')}, oops ${' '.repeat(1_200_000)}]}`;
     const rejected = read(await createIngester(settings(), catalog)({ collected: collected('checks/broken.json', broken) }));
     expect(rejected.summary).toMatchObject({ accepted: false, file: { sha256: sha(broken) } });
+  });
+});
+
+describe('what a check record is a snapshot of', () => {
+  const record = (over: Partial<CheckRecord>): CheckRecord => ({ type: 'check', format: 'junit', file: 'scans/api/tests.xml', check: 'c', status: 'pass', rawControls: [], controls: [], ...over });
+  it.each<[string, Partial<CheckRecord>, string | undefined, Partial<CheckRecord>]>([
+    ['the target its tool records, within its format', { target: 'aws 1 eu-west-1', format: 'prowler-ocsf' }, 'ignored', { target: 'aws 1 eu-west-1', scope: 'prowler-ocsf' }],
+    ['its scope as the tool gives it', { target: 'img', scope: 'trivy:os-pkgs', format: 'trivy' }, undefined, { target: 'img', scope: 'trivy:os-pkgs' }],
+    ['the target the config names when the tool records none', {}, 'checkout-api', { target: 'checkout-api', scope: 'junit' }],
+    ['the file\'s folder and tool when neither does', { tool: 'pytest' }, undefined, { target: 'scans/api (pytest)', scope: 'junit' }],
+    ['a native row named by the config', { format: 'native-jsonl', file: 'checks/b.jsonl' }, 'backup job', { target: 'backup job', scope: 'native-jsonl' }],
+  ])('%s', (_case, over, configured, expected) => {
+    expect(withTarget(record(over), configured)).toMatchObject(expected);
+  });
+
+  it('a native row is an observation on its own otherwise', () => {
+    expect(withTarget(record({ format: 'native-json' }), undefined)).not.toHaveProperty('target');
   });
 });

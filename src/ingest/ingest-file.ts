@@ -8,12 +8,14 @@ import { readFileSync } from 'node:fs';
 import type { CollectedFile } from '../collect/collect.js';
 import { sha256File } from '../collect/collect.js';
 import { loadCatalog, withCrosswalk, type Catalog, type CrosswalkRow } from '../catalog/catalog.js';
-import { compileMappingRule, type MappingSpec } from '../config/load.js';
+import { compileMappingRule, type MappingSpec, type TargetRule } from '../config/load.js';
 import { diagnostic } from '../diagnostics/codes.js';
 import { DiagnosticLimiter } from '../diagnostics/limit.js';
 import { isFutureDated, recordDate } from '../evaluate/evaluate.js';
 import { createMapper } from '../map/map.js';
-import type { InputSummary, NoteRecord } from '../model/types.js';
+import { posix } from 'node:path';
+import picomatch from 'picomatch';
+import type { CheckRecord, InputSummary, NoteRecord } from '../model/types.js';
 import { parseInto, StreamedHash, type Reading } from '../parse/parse-file.js';
 import { parsers } from '../parse/registry.js';
 import { describeRedaction, redactRecord, redactText, type Redaction } from '../redact/redact.js';
@@ -28,6 +30,8 @@ export interface IngestSettings {
   stagingDir: string;
   /** The crosswalk the config names in place of the built-in one. */
   crosswalk?: CrosswalkRow[];
+  /** What files scan when their tool does not record it (config `targets`). */
+  targets: TargetRule[];
 }
 
 /** The catalog files are mapped with: the built-in one, with the configured crosswalk where there is one. */
@@ -103,8 +107,10 @@ const WHOLE_FILE = 1024 * 1024;
 /** Parse, redact, map and stage one file whose hash is known. */
 function createReader(settings: IngestSettings, catalog: Catalog): (collected: CollectedFile, reading?: Reading) => Promise<IngestedFile> {
   const mapRecord = createMapper(settings.mappings.map(compileMappingRule), catalog);
+  const targetRules = settings.targets.map((rule) => ({ ...rule, matches: picomatch(rule.match, { dot: true }) }));
   return async (collected, reading = {}) => {
     const { file } = collected;
+    const configured = targetRules.find((rule) => rule.matches(file.path))?.target;
     // Staged per file: a file rejected halfway must not leave records behind.
     const staged = new StagingWriter(settings.stagingDir);
     const notes: NoteRecord[] = [];
@@ -123,8 +129,9 @@ function createReader(settings: IngestSettings, catalog: Catalog): (collected: C
         }
         // What the PDFs will show as markers rather than as written.
         for (const d of shownTextDiagnostics(raw)) limiter.add(d);
-        const { record, diagnostics } = mapRecord(raw);
+        const { record: mapped, diagnostics } = mapRecord(raw);
         for (const d of diagnostics) limiter.add(d);
+        const record = mapped.type === 'check' ? withTarget(mapped, configured) : mapped;
         const date = recordDate(record);
         if (date !== undefined && (newest === undefined || date > newest)) newest = date;
         if (isFutureDated(record, settings.asOf)) {
@@ -159,6 +166,18 @@ function createReader(settings: IngestSettings, catalog: Catalog): (collected: C
       setAside,
     };
   };
+}
+
+/**
+ * A tool's output is a snapshot of what it scanned: of the target the tool records, else the one the
+ * config names for the file, else the file's folder and tool. Native rows are observations on their
+ * own unless they or the config name a target. A snapshot's scope is at least its format: the same scan
+ * written as CSV and as JSON never resolves itself.
+ */
+export function withTarget(record: CheckRecord, configured: string | undefined): CheckRecord {
+  if (record.target) return record.scope ? record : { ...record, scope: record.format };
+  const target = configured ?? (record.format.startsWith('native-') ? undefined : `${posix.dirname(record.file)} (${record.tool ?? record.format})`);
+  return target ? { ...record, target, scope: record.scope ?? record.format } : record;
 }
 
 /** A file that yields nothing. Diagnostics about records of a rejected file would point at data not used. */

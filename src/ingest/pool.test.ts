@@ -36,7 +36,7 @@ async function run(dir: string, workers: number, storeDir?: string, over: Partia
   try {
     const inputs: InputSummary[] = [];
     let cached = 0;
-    const settings = { asOf: '2026-11-23', mappings: [], stagingDir: store.stagingDir, ...over };
+    const settings = { asOf: '2026-11-23', mappings: [], stagingDir: store.stagingDir, targets: [], ...over };
     const used = await ingestAll(files, { settings, catalog: loadCatalog(), store, workers }, (result, i) => {
       inputs[i] = result.summary;
       if (result.cached) cached++;

@@ -19,8 +19,55 @@ export interface Observation {
   /** Order of the record in its file. */
   seq: number;
   controls: ControlMapping[];
-  /** Older observations of the same check and resource, superseded by this one. */
+  /** Older observations of the same finding, superseded by this one. */
   earlier: number;
+  /** The snapshot the observation belongs to (see CheckRecord), and why the tool closed the finding. */
+  target?: string;
+  scope?: string;
+  closed?: string;
+}
+
+/** A scanner's report of one target and scope at a time: what can resolve the findings it no longer reports. */
+export interface Snapshot {
+  target: string;
+  scope: string;
+  /** Milliseconds since the epoch: its earliest observation. */
+  at: number;
+  file: string;
+  /**
+   * The checks it ran, when it reports passes: a finding of another check is not resolved by its absence
+   * (that check did not run). Absent: the tool reports failures only, and any finding it omits is gone.
+   */
+  checks?: ReadonlySet<string>;
+}
+
+/** One dated observation of a finding, in a finding's history. */
+export interface HistoryEntry {
+  /** Milliseconds since the epoch. */
+  at: number;
+  status: CheckStatus;
+  closed?: string;
+  file: string;
+  seq: number;
+  severity?: FindingSeverity;
+  controls: ControlMapping[];
+}
+
+/** Every dated observation of one finding that failed at least once, oldest first. */
+export interface FindingHistory {
+  target?: string;
+  scope?: string;
+  check: string;
+  title?: string;
+  resource?: string;
+  entries: HistoryEntry[];
+}
+
+/** How often checks mapped to a control ran to a verdict, day by day (YYYY-MM-DD → occurrences). */
+export interface ControlActivity {
+  framework: FrameworkId;
+  id: string;
+  days: Map<string, number>;
 }
 
 /** A record as it bears on one control: the record, and how it was mapped there. */
@@ -59,6 +106,52 @@ export interface ChecksSummary {
   passing: { check: string; resources: number }[];
   /** For each file the checks came from, how its findings were mapped here (distinct sources). */
   files: { file: string; mappings: ControlMapping[]; newest?: string }[];
+  /** Findings whose newest observation failed that are resolved since (see ResolvedFinding); not counted above. */
+  resolved: { count: number; examples: ResolvedFinding[] };
+}
+
+/**
+ * A finding whose newest observation failed, resolved since: closed by its tool, or no longer reported by
+ * a newer scan of the same target (which is weaker evidence than a pass, and said so).
+ */
+export interface ResolvedFinding extends CheckLatest {
+  by: 'closed' | 'absent';
+  /** The day it was resolved (YYYY-MM-DD). */
+  on: string;
+  /** The file that shows it: the newer scan, or the tool's closing record. */
+  shownBy: string;
+}
+
+export type PeriodStatus = 'effective' | 'deviations' | 'no-evidence' | 'not-applicable';
+export type DeviationKind = 'check-failed' | 'not-observed' | 'cadence-missed' | 'exception-expired';
+
+/** A time in the period when the control did not operate as it should, with why and the evidence. */
+export interface Deviation {
+  kind: DeviationKind;
+  /** First and last day (YYYY-MM-DD), inside the period. */
+  from: string;
+  to: string;
+  /** Still so at the period's end. */
+  open: boolean;
+  /** The exception that accepted the risk for these days: disclosed, not hidden. */
+  accepted?: { title: string; file: string };
+  check?: string;
+  resource?: string;
+  severity?: FindingSeverity;
+  reason: string;
+  evidence: string[];
+}
+
+/** How a control operated over the period. */
+export interface ControlPeriod {
+  status: PeriodStatus;
+  /** Why, in plain sentences; never empty. */
+  reasons: string[];
+  /** The deviations, oldest first; at most MAX_DEVIATIONS of them (the worst kept), `deviationCount` has them all. */
+  deviations: Deviation[];
+  deviationCount: number;
+  /** Dated occurrences of the control's operation in the period: practice notes, and check observations per finding and time. */
+  population: number;
 }
 
 export interface ControlEvaluation {
@@ -80,6 +173,8 @@ export interface ControlEvaluation {
   /** Newest observation date (YYYY-MM-DD) of evidence of operation, if any. */
   latestEvidence?: string;
   freshness: 'current' | 'stale' | 'none';
+  /** Operation over the period, when there is one. */
+  period?: ControlPeriod;
 }
 
 /** All latest check observations, whatever controls they map to: for risk summaries. */
@@ -90,12 +185,65 @@ export interface FindingsSummary {
   failingBySeverity: Record<FindingSeverity | 'unrated', number>;
   /** The most severe failing observations, at most EXAMPLES of them. */
   worstFailing: CheckLatest[];
+  /** Findings whose newest observation failed that are resolved since (not counted above). */
+  resolved: number;
 }
 
 export interface Evaluation {
   asOf: string;
+  /** The audit period, when there is one. */
+  period?: { from: string; to: string };
   controls: ControlEvaluation[];
   findings: FindingsSummary;
+  remediation: Remediation;
+}
+
+export type RatedSeverity = 'critical' | 'high' | 'medium' | 'low';
+
+/** One failing finding open in the window, against its deadline. */
+export interface RemediationItem {
+  check: string;
+  title?: string;
+  resource?: string;
+  severity?: FindingSeverity;
+  /** First failing observation, and when it was resolved (YYYY-MM-DD); none while open. */
+  opened: string;
+  resolved?: string;
+  by?: 'pass' | 'closed' | 'absent';
+  /** Days from opened to resolved, or to the window's end while open. */
+  daysOpen: number;
+  /** The deadline in days for its severity; none for an unrated or informational finding. */
+  slaDays?: number;
+  withinSla: boolean;
+  breached: boolean;
+  open: boolean;
+  files: string[];
+}
+
+export interface RemediationCounts {
+  /** Opened inside the window. */
+  opened: number;
+  /** Resolved inside the window. */
+  resolved: number;
+  /** Resolved inside the window within their deadline. */
+  withinSla: number;
+  /** Past their deadline inside the window: resolved late, or still open after it. */
+  breached: number;
+  /** Still open at the window's end. */
+  open: number;
+}
+
+/** How fast failing findings were fixed against the SLA, over the period (or up to the as-of date). */
+export interface Remediation {
+  sla: Record<RatedSeverity, number>;
+  /** The window: the period, or every failure up to the as-of date. */
+  window: { from?: string; to: string };
+  bySeverity: Record<RatedSeverity, RemediationCounts>;
+  /** Findings without a severity, or informational: counted apart, never given a deadline. */
+  unrated: number;
+  /** At most MAX_ITEMS of them, breaches first; `itemCount` has them all. */
+  items: RemediationItem[];
+  itemCount: number;
 }
 
 /** How many of these controls have each status (every status present, zeros included). */

@@ -39,6 +39,7 @@ export function buildManifest(o: ManifestOptions) {
   return {
     tool: { name: 'legible', version: o.version },
     asOf: o.asOf,
+    ...(o.evaluation.period ? { period: o.evaluation.period } : {}),
     organization: o.organization,
     scope: o.scope,
     configuration: o.configuration,
@@ -62,12 +63,27 @@ export function buildManifest(o: ManifestOptions) {
       latestEvidence: c.latestEvidence ?? null,
       checks: c.checks.counts,
       failing: c.checks.failing.map((f) => ({ check: f.check, resource: f.resource ?? null, severity: f.severity ?? null, file: f.file })),
+      // Failed when last observed, resolved since (closed by the tool, or gone from a newer scan of the same target).
+      resolved: c.checks.resolved.count,
+      ...(c.period
+        ? {
+            period: {
+              status: c.period.status,
+              reasons: c.period.reasons,
+              deviations: c.period.deviations,
+              deviationCount: c.period.deviationCount,
+              population: c.period.population,
+            },
+          }
+        : {}),
     })),
     findings: {
       total: o.evaluation.findings.total,
       counts: o.evaluation.findings.counts,
       failingBySeverity: o.evaluation.findings.failingBySeverity,
+      resolved: o.evaluation.findings.resolved,
     },
+    remediation: o.evaluation.remediation,
     outputs: o.outputs.map((f) => ({ path: f.path, sha256: f.sha256, bytes: f.bytes })),
     // Secrets found in the evidence and cut from every output: where, and what kind, so they can be rotated.
     redactions: o.redactions.map((r) => ({ file: r.file, line: r.line ?? null, field: r.field, kind: r.kind })),

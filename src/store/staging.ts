@@ -48,6 +48,11 @@ export interface StagedRow {
   c: string;
   /** Place in the file, as JSON. */
   p?: string;
+  /** Target and scope of the snapshot, the finding's identity, and why the tool closed it. */
+  tg?: string;
+  sc?: string;
+  i?: string;
+  x?: string;
 }
 
 export class StagingWriter {
@@ -81,6 +86,10 @@ export class StagingWriter {
     }
     if (record.message) row.g = record.message.length > MESSAGE_CHARS ? `${record.message.slice(0, MESSAGE_CHARS)}…` : record.message;
     if (record.place) row.p = JSON.stringify(record.place);
+    if (record.target) row.tg = record.target;
+    if (record.scope) row.sc = record.scope;
+    if (record.identity) row.i = record.identity;
+    if (record.closed) row.x = record.closed;
     this.buffer += `${JSON.stringify(row)}\n`;
     this.rows++;
     if (this.buffer.length >= FLUSH_CHARS) this.flush();

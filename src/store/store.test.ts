@@ -68,3 +68,60 @@ describe('the newest observation of each check on each resource', () => {
     expect(o!.message).toBe(`${'x'.repeat(400)}…`);
   });
 });
+
+describe('findings across snapshots', () => {
+  const scan = (month: number, over: Partial<CheckRecord>): CheckRecord =>
+    check({ file: `scans/2026-0${month}.json`, format: 'trivy', target: 'registry.example.com/checkout-api', scope: 'trivy:os-pkgs', status: 'fail', observedAt: `2026-0${month}-05T00:00:00.000Z`, ...over });
+
+  it('is one finding across image tags: the identity, not the tagged resource, names it', async () => {
+    const found = await latest([
+      scan(1, { check: 'CVE-2026-1', resource: 'checkout-api:2026.01 (debian 12):openssl', identity: 'registry.example.com/checkout-api:openssl' }),
+      scan(2, { check: 'CVE-2026-1', resource: 'checkout-api:2026.02 (debian 12):openssl', identity: 'registry.example.com/checkout-api:openssl' }),
+    ]);
+    expect(found).toMatchObject([{ check: 'CVE-2026-1', resource: 'checkout-api:2026.02 (debian 12):openssl', earlier: 1, target: 'registry.example.com/checkout-api' }]);
+  });
+
+  it('gives every snapshot of a target with its time, and the checks it ran when it reports passes', async () => {
+    const snapshots = await withStore(async (store) => {
+      await putRecords(store, [
+        scan(1, { check: 'CVE-1', resource: 'a' }),
+        scan(2, { check: 'CVE-2', resource: 'a' }),
+        check({ file: 'scans/prowler.json', target: 'aws 1 eu-west-1', scope: 'prowler-ocsf', check: 'iam_mfa', status: 'pass', resource: 'u1' }),
+        check({ file: 'scans/prowler.json', target: 'aws 1 eu-west-1', scope: 'prowler-ocsf', check: 'iam_mfa', status: 'fail', resource: 'u2' }),
+        check({ file: 'checks/native.json', check: 'backup', resource: 'db' }),
+      ]);
+      return store.snapshots(Date.parse('2026-12-31T00:00:00Z'));
+    });
+    expect(snapshots.map((s) => [s.target, s.scope, new Date(s.at).toISOString().slice(0, 10), s.file, s.checks ? [...s.checks] : undefined])).toEqual([
+      ['aws 1 eu-west-1', 'prowler-ocsf', '2026-11-20', 'scans/prowler.json', ['iam_mfa']],
+      ['registry.example.com/checkout-api', 'trivy:os-pkgs', '2026-01-05', 'scans/2026-01.json', undefined],
+      ['registry.example.com/checkout-api', 'trivy:os-pkgs', '2026-02-05', 'scans/2026-02.json', undefined],
+    ]);
+  });
+
+  it('gives the history of each finding that ever failed, oldest first, and what each control\'s checks did day by day', async () => {
+    const { histories, activity } = await withStore(async (store) => {
+      await putRecords(store, [
+        scan(1, { check: 'CVE-1', resource: 'a', severity: 'high' }),
+        scan(3, { check: 'CVE-1', resource: 'a', status: 'pass' }),
+        scan(2, { check: 'CVE-2', resource: 'b', status: 'pass' }),
+        scan(2, { check: 'CVE-1', resource: 'a' }),
+      ]);
+      const found: unknown[] = [];
+      for await (const h of store.failingHistories(Date.parse('2026-12-31T00:00:00Z'))) found.push([h.check, h.entries.map((e) => [new Date(e.at).toISOString().slice(0, 10), e.status, e.file])]);
+      return { histories: found, activity: await store.controlActivity(Date.parse('2026-12-31T00:00:00Z')) };
+    });
+    expect(histories).toEqual([
+      [
+        'CVE-1',
+        [
+          ['2026-01-05', 'fail', 'scans/2026-01.json'],
+          ['2026-02-05', 'fail', 'scans/2026-02.json'],
+          ['2026-03-05', 'pass', 'scans/2026-03.json'],
+        ],
+      ],
+    ]);
+    expect(activity.activity).toEqual([{ framework: 'iso27001-2022', id: 'A.8.13', days: new Map([['2026-01-05', 1], ['2026-02-05', 2], ['2026-03-05', 1]]) }]);
+    expect([...activity.withChecks]).toEqual(['iso27001-2022:A.8.13']);
+  });
+});

@@ -9,13 +9,13 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { Observation } from '../model/evaluation.js';
-import type { CheckStatus, ControlMapping, FindingSeverity } from '../model/types.js';
+import { DuckDBInstance, DuckDBListValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { ControlActivity, FindingHistory, HistoryEntry, Observation, Snapshot } from '../model/evaluation.js';
+import type { CheckStatus, ControlMapping, FindingSeverity, FrameworkId } from '../model/types.js';
 import { discardStaged, type StagedRows } from './staging.js';
 
 /** Bump when the tables change: an older store is emptied and filled again. */
-const SCHEMA_VERSION = '1';
+const SCHEMA_VERSION = '2';
 
 /** DuckDB's memory for the store: it spills to its temporary folder beyond this. */
 const MEMORY_LIMIT = '128MB';
@@ -37,15 +37,23 @@ const SCHEMA = [
      id INTEGER PRIMARY KEY, path VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, settings VARCHAR NOT NULL,
      as_of VARCHAR NOT NULL, set_aside INTEGER NOT NULL, newest VARCHAR, result BLOB NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS control_sets(key VARCHAR PRIMARY KEY, mappings VARCHAR NOT NULL)`,
+  // Each set's controls one per row, for questions asked per control.
+  `CREATE TABLE IF NOT EXISTS control_members(key VARCHAR NOT NULL, framework VARCHAR NOT NULL, control VARCHAR NOT NULL)`,
+  // A finding is (target, check, identity or resource); a snapshot is what one file reports of a target and scope.
   `CREATE TABLE IF NOT EXISTS observations(
-     file INTEGER NOT NULL, seq INTEGER NOT NULL, "check" VARCHAR NOT NULL, title VARCHAR, resource VARCHAR,
-     status VARCHAR NOT NULL, severity VARCHAR, observed_at VARCHAR, observed_ms BIGINT, message VARCHAR,
-     controls VARCHAR NOT NULL, place VARCHAR)`,
+     file INTEGER NOT NULL, seq INTEGER NOT NULL, target VARCHAR, scope VARCHAR, "check" VARCHAR NOT NULL, identity VARCHAR,
+     title VARCHAR, resource VARCHAR, status VARCHAR NOT NULL, severity VARCHAR, closed VARCHAR,
+     observed_at VARCHAR, observed_ms BIGINT, message VARCHAR, controls VARCHAR NOT NULL, place VARCHAR)`,
 ];
 
-const STAGED_COLUMNS = `{s: 'INTEGER', k: 'VARCHAR', t: 'VARCHAR', r: 'VARCHAR', st: 'VARCHAR', sv: 'VARCHAR', a: 'VARCHAR', m: 'BIGINT', g: 'VARCHAR', c: 'VARCHAR', p: 'VARCHAR'}`;
+const STAGED_COLUMNS = `{s: 'INTEGER', tg: 'VARCHAR', sc: 'VARCHAR', k: 'VARCHAR', i: 'VARCHAR', t: 'VARCHAR', r: 'VARCHAR', st: 'VARCHAR', sv: 'VARCHAR', x: 'VARCHAR', a: 'VARCHAR', m: 'BIGINT', g: 'VARCHAR', c: 'VARCHAR', p: 'VARCHAR'}`;
+
+/** The columns that name a finding: the same check on the same thing of the same target. */
+const FINDING = `coalesce(o.target, ''), o."check", coalesce(o.identity, o.resource, '')`;
+const FINDING_KEY = `concat_ws(chr(0), ${FINDING})`;
 
 const quoted = (text: string) => `'${text.replace(/'/g, "''")}'`;
+const listOf = (value: unknown): string[] => (value instanceof DuckDBListValue ? (value.items as string[]) : []);
 
 /** Files put are loaded together, so many small files cost one load, not one each. */
 const BATCH_FILES = 512;
@@ -184,12 +192,14 @@ export class Store {
       for (const { staged: rows } of staged) for (const [key, mappings] of Object.entries(rows.controlSets)) if (!this.controlSets.has(key)) sets.set(key, mappings);
       if (sets.size) {
         await this.db.run(`INSERT OR IGNORE INTO control_sets VALUES ${[...sets].map(([key, mappings]) => `(${quoted(key)}, ${quoted(JSON.stringify(mappings))})`).join(', ')}`);
+        const members = [...sets].flatMap(([key, mappings]) => [...new Set(mappings.map((m) => `${m.framework}\u0000${m.id}`))].map((ref) => [key, ...ref.split('\u0000')]));
+        if (members.length) await this.db.run(`INSERT INTO control_members VALUES ${members.map((m) => `(${m.map((v) => quoted(v!)).join(', ')})`).join(', ')}`);
         for (const [key, mappings] of sets) this.controlSets.set(key, mappings);
       }
       if (staged.length) {
         await this.db.run(
           `INSERT INTO observations
-           SELECT m.id, s.s, s.k, s.t, s.r, s.st, s.sv, s.a, s.m, s.g, s.c, s.p
+           SELECT m.id, s.s, s.tg, s.sc, s.k, s.i, s.t, s.r, s.st, s.sv, s.x, s.a, s.m, s.g, s.c, s.p
            FROM read_json([${staged.map((p) => quoted(p.staged.path)).join(', ')}], format = 'newline_delimited', filename = true, columns = ${STAGED_COLUMNS}) s
            JOIN (VALUES ${staged.map((p) => `(${quoted(p.staged.path)}, ${p.id})`).join(', ')}) m(path, id) ON s.filename = m.path`,
         );
@@ -222,27 +232,33 @@ export class Store {
     await this.db.run(`DELETE FROM files WHERE id NOT IN (${list})`);
   }
 
+  /** Run a query and read its rows a chunk at a time, each chunk as arrays of plain values. */
+  private async *rows(sql: string, values: Record<string, DuckDBValue> = {}): AsyncIterable<unknown[][]> {
+    await this.flush();
+    const result = await this.db.stream(sql, values);
+    for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) yield chunk.getRows() as unknown[][];
+  }
+
   /**
-   * The newest observation of each check on each resource, with the number of older ones, in chunks.
-   * Newest by observation time (undated ranks oldest), then by file path and order in the file.
+   * The newest observation of each finding (a check on one thing of one target), with the number of
+   * older ones, in chunks. Newest by observation time (undated ranks oldest), then by file path and
+   * order in the file.
    */
   async *latestObservations(): AsyncIterable<Observation[]> {
-    await this.flush();
-    // The newest per pair is the greatest (time, file path's rank, order in the file), undated lowest: picked
-    // by a grouped max of a small key and joined back, which DuckDB does in bounded memory.
-    const result = await this.db.stream(`
+    // The newest per finding is the greatest (time, file path's rank, order in the file), undated lowest:
+    // picked by a grouped max of a small key and joined back, which DuckDB does in bounded memory.
+    const chunks = this.rows(`
       WITH ranks AS (SELECT id, row_number() OVER (ORDER BY path) AS rank FROM files),
       newest AS (
         SELECT count(*) - 1 AS earlier, max({'at': coalesce(o.observed_ms, -9223372036854775807), 'rank': r.rank, 'seq': o.seq}) AS key
         FROM observations o JOIN ranks r ON r.id = o.file
-        GROUP BY o."check", coalesce(o.resource, ''))
-      SELECT o."check", o.title, o.resource, o.status, o.severity, o.observed_at, o.message, f.path, o.seq, o.controls, n.earlier
+        GROUP BY ${FINDING})
+      SELECT o."check", o.title, o.resource, o.status, o.severity, o.observed_at, o.message, f.path, o.seq, o.controls, n.earlier, o.target, o.scope, o.closed
       FROM newest n JOIN ranks r ON r.rank = n.key.rank JOIN observations o ON o.file = r.id AND o.seq = n.key.seq JOIN files f ON f.id = o.file`);
-    for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-      const rows = chunk.getRows();
+    for await (const rows of chunks) {
       const observations = new Array<Observation>(rows.length);
       for (let i = 0; i < rows.length; i++) {
-        const [check, title, resource, status, severity, observedAt, message, file, seq, controls, earlier] = rows[i]!;
+        const [check, title, resource, status, severity, observedAt, message, file, seq, controls, earlier, target, scope, closed] = rows[i]!;
         const o: Observation = {
           check: check as string,
           status: status as CheckStatus,
@@ -259,10 +275,105 @@ export class Store {
           if (resource) o.resource = resource as string;
           if (message) o.message = message as string;
         }
+        if (target) o.target = target as string;
+        if (scope) o.scope = scope as string;
+        if (closed) o.closed = closed as string;
         observations[i] = o;
       }
       yield observations;
     }
+  }
+
+  /**
+   * Every snapshot observed up to `until` (ms): what one file reports of one target and scope, dated by
+   * its earliest observation, with the checks it ran when it reports passes. Sorted by target, scope,
+   * time and file.
+   */
+  async snapshots(until: number): Promise<Snapshot[]> {
+    const found: Snapshot[] = [];
+    const chunks = this.rows(
+      `SELECT o.target, coalesce(o.scope, ''), min(o.observed_ms) AS at, f.path,
+              CASE WHEN bool_or(o.status = 'pass') THEN list(DISTINCT o."check" ORDER BY o."check") END
+       FROM observations o JOIN files f ON f.id = o.file
+       WHERE o.target IS NOT NULL AND o.observed_ms IS NOT NULL AND o.observed_ms <= $until
+       GROUP BY o.target, coalesce(o.scope, ''), f.path
+       ORDER BY 1, 2, 3, 4`,
+      { until },
+    );
+    for await (const rows of chunks) {
+      for (const [target, scope, at, file, checks] of rows) {
+        found.push({ target: target as string, scope: scope as string, at: Number(at), file: file as string, ...(checks ? { checks: new Set(listOf(checks)) } : {}) });
+      }
+    }
+    return found;
+  }
+
+  /**
+   * The history of every finding that failed at least once up to `until` (ms): its dated observations up
+   * to then, oldest first (ties by file path and order in it), findings in a fixed order.
+   */
+  async *failingHistories(until: number): AsyncIterable<FindingHistory> {
+    const chunks = this.rows(
+      `WITH failed AS (
+         SELECT DISTINCT ${FINDING_KEY} AS finding FROM observations o WHERE o.status = 'fail' AND o.observed_ms <= $until)
+       SELECT ${FINDING_KEY} AS finding, o.target, o.scope, o."check", o.title, o.resource, o.observed_ms, o.status, o.closed, f.path, o.seq, o.severity, o.controls
+       FROM observations o JOIN files f ON f.id = o.file
+       WHERE o.observed_ms IS NOT NULL AND o.observed_ms <= $until AND ${FINDING_KEY} IN (SELECT finding FROM failed)
+       ORDER BY 1, o.observed_ms, f.path, o.seq`,
+      { until },
+    );
+    let current: FindingHistory | undefined;
+    let currentKey = '';
+    for await (const rows of chunks) {
+      for (const [finding, target, scope, check, title, resource, at, status, closed, file, seq, severity, controls] of rows) {
+        const key = finding as string;
+        if (!current || key !== currentKey) {
+          if (current) yield current;
+          currentKey = key;
+          current = { check: check as string, entries: [] };
+          if (target) current.target = target as string;
+          if (scope) current.scope = scope as string;
+          if (resource) current.resource = resource as string;
+        }
+        // The newest title and resource name the finding (a tag in the resource may have changed).
+        if (title) current.title = title as string;
+        if (resource) current.resource = resource as string;
+        const entry: HistoryEntry = { at: Number(at), status: status as CheckStatus, file: file as string, seq: seq as number, controls: this.controlSets.get(controls as string)! };
+        if (closed) entry.closed = closed as string;
+        if (severity) entry.severity = severity as FindingSeverity;
+        current.entries.push(entry);
+      }
+    }
+    if (current) yield current;
+  }
+
+  /**
+   * For each control, the days up to `until` (ms) on which checks mapped to it ran to a verdict (pass or
+   * fail), with how many findings were observed that day; and every control any check maps to.
+   */
+  async controlActivity(until: number): Promise<{ activity: ControlActivity[]; withChecks: Set<string> }> {
+    const activity = new Map<string, ControlActivity>();
+    const byDay = this.rows(
+      `SELECT m.framework, m.control, strftime(make_timestamp(o.observed_ms * 1000), '%Y-%m-%d') AS day,
+              count(DISTINCT (${FINDING_KEY}, o.observed_ms))
+       FROM observations o JOIN control_members m ON m.key = o.controls
+       WHERE o.status IN ('pass', 'fail') AND o.observed_ms IS NOT NULL AND o.observed_ms <= $until
+       GROUP BY ALL ORDER BY 1, 2, 3`,
+      { until },
+    );
+    for await (const rows of byDay) {
+      for (const [framework, id, day, n] of rows) {
+        const key = `${framework}:${id}`;
+        let a = activity.get(key);
+        if (!a) activity.set(key, (a = { framework: framework as FrameworkId, id: id as string, days: new Map() }));
+        a.days.set(day as string, Number(n));
+      }
+    }
+    const withChecks = new Set<string>();
+    for await (const rows of this.rows(`SELECT DISTINCT m.framework, m.control FROM observations o JOIN control_members m ON m.key = o.controls`)) {
+      for (const [framework, id] of rows) withChecks.add(`${framework}:${id}`);
+    }
+    return { activity: [...activity.values()], withChecks };
   }
 
   /** Close the store; what was put since the last load is dropped (it is read again next time). */

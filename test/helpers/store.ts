@@ -1,5 +1,4 @@
-import { evaluateStore } from '../../src/pipeline.js';
-import type { EvaluationContext } from '../../src/evaluate/evaluate.js';
+import { evaluateStore, type StoreEvaluationOptions } from '../../src/pipeline.js';
 import type { Evaluation, Observation } from '../../src/model/evaluation.js';
 import type { CheckRecord, EvidenceRecord, NoteRecord } from '../../src/model/types.js';
 import { StagingWriter } from '../../src/store/staging.js';
@@ -34,11 +33,14 @@ export async function latestOf(store: Store): Promise<Observation[]> {
   return all;
 }
 
+/** The remediation deadlines a build uses by default. */
+export const defaultSla = { critical: 15, high: 30, medium: 90, low: 180 };
+
 /** Evaluate records as a build does: notes as they are, check results through the store. */
-export async function evaluateRecords(records: EvidenceRecord[], context: Omit<EvaluationContext, 'notes'>): Promise<Evaluation> {
+export async function evaluateRecords(records: EvidenceRecord[], options: Omit<StoreEvaluationOptions, 'notes' | 'sla'> & { sla?: StoreEvaluationOptions['sla'] }): Promise<Evaluation> {
   const notes = records.filter((r): r is NoteRecord => r.type === 'note');
   return withStore(async (store) => {
     await putRecords(store, records.filter((r): r is CheckRecord => r.type === 'check'));
-    return (await evaluateStore(store, { ...context, notes })).evaluation;
+    return (await evaluateStore(store, { sla: defaultSla, ...options, notes })).evaluation;
   });
 }
