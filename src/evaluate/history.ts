@@ -13,6 +13,7 @@ import type { FailingInterval } from './findings.js';
 import {
   cadenceDeviations,
   checkFailedDeviation,
+  covers,
   dayOfMs,
   exceptionExpiredDeviation,
   judgePeriod,
@@ -140,11 +141,11 @@ export function historyJudge(ctx: HistoryContext): { add(history: FindingHistory
     if (item.open) counts.open++;
   };
 
-  const watch = (f: ControlFold, interval: FailingInterval) => {
+  const watch = (f: ControlFold, history: FindingHistory, interval: FailingInterval) => {
     const fixedAt = interval.resolution?.at;
     for (const w of f.exceptions) {
       const { date, expires } = w.note;
-      if (expires === undefined || interval.from > endOfDay(expires) || (fixedAt !== undefined && fixedAt < Date.parse(`${date}T00:00:00Z`))) continue;
+      if (expires === undefined || !covers(w.note, history) || interval.from > endOfDay(expires) || (fixedAt !== undefined && fixedAt < Date.parse(`${date}T00:00:00Z`))) continue;
       w.covered++;
       if (w.evidence.size < EVIDENCE_PER_EXCEPTION) for (const file of interval.files) w.evidence.add(file);
       if (fixedAt === undefined || fixedAt > asOfEnd) w.openAtAsOf++;
@@ -162,7 +163,7 @@ export function historyJudge(ctx: HistoryContext): { add(history: FindingHistory
       remediate(history, interval);
       for (const key of new Set(interval.controls.map((m) => `${m.framework}:${m.id}`))) {
         const f = fold(key);
-        watch(f, interval);
+        watch(f, history, interval);
         const deviation = period && checkFailedDeviation(history, interval, period);
         if (!deviation) continue;
         for (const part of splitByExceptions(deviation, f.exceptions.map((w) => w.note))) {

@@ -92,6 +92,14 @@ describe('deviations within an active exception are accepted, not hidden', () =>
       ['2026-04-01', '2026-04-20', undefined],
     ]);
   });
+  it('accepts only the findings an exception names, when it names them, and never a gap in check reports', () => {
+    const named = { ...exception, covers: ['arn:aws:iam::*:user/breakglass-*'] };
+    expect(splitByExceptions({ ...failing, resource: 'arn:aws:iam::1:user/breakglass-admin' }, [named]).some((d) => d.accepted)).toBe(true);
+    expect(splitByExceptions({ ...failing, check: 'tests.authz.refund_scope', resource: 'checkout-api' }, [named]).some((d) => d.accepted)).toBe(false);
+    expect(splitByExceptions({ ...failing, kind: 'not-observed' }, [exception]).some((d) => d.accepted)).toBe(false);
+    expect(splitByExceptions({ ...failing, kind: 'cadence-missed' }, [exception]).some((d) => d.accepted)).toBe(true);
+  });
+
   it('keeps a deviation outside every exception as it was', () => {
     expect(splitByExceptions({ ...failing, from: '2026-05-01', to: '2026-05-03' }, [exception])).toHaveLength(1);
   });

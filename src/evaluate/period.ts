@@ -3,6 +3,7 @@
  * explained. A deviation inside an active exception keeps its place and names the exception: an
  * accepted risk is disclosed, not hidden.
  */
+import picomatch from 'picomatch';
 import type { Period } from '../config/load.js';
 import type { ControlPeriod, Deviation, PeriodStatus } from '../model/evaluation.js';
 import type { FindingSeverity, NoteRecord } from '../model/types.js';
@@ -155,13 +156,32 @@ export function exceptionExpiredDeviation(exception: NoteRecord, condition: Laps
 }
 
 /**
- * A deviation cut where exceptions for the control were active: the days inside one name it as
- * accepted, the others stay as they were. The exception a deviation is about never accepts it.
+ * Whether an exception accepts a deviation: a failing finding it covers (all of its controls' findings,
+ * unless it names the ones it covers), or a missed cadence when it names none. Checks that stopped
+ * reporting and lapsed exceptions are never an accepted risk.
+ */
+export function accepts(exception: NoteRecord, deviation: Deviation): boolean {
+  if (deviation.kind === 'check-failed') return covers(exception, { check: deviation.check ?? '', ...(deviation.resource !== undefined ? { resource: deviation.resource } : {}) });
+  return deviation.kind === 'cadence-missed' && !exception.covers;
+}
+
+const matchers = new Map<string, (text: string) => boolean>();
+const matcherOf = (pattern: string) => matchers.get(pattern) ?? matchers.set(pattern, picomatch(pattern, { nocase: true, dot: true })).get(pattern)!;
+
+/** Whether an exception covers a finding: every finding of its controls, or those whose check or resource it names. */
+export function covers(exception: NoteRecord, finding: FindingName): boolean {
+  if (!exception.covers) return true;
+  return exception.covers.some((pattern) => matcherOf(pattern)(finding.check) || (finding.resource !== undefined && matcherOf(pattern)(finding.resource)));
+}
+
+/**
+ * A deviation cut where exceptions that accept it were active: the days inside one name it as
+ * accepted, the others stay as they were.
  */
 export function splitByExceptions(deviation: Deviation, exceptions: readonly NoteRecord[]): Deviation[] {
   let parts = [deviation];
   for (const e of exceptions) {
-    if (deviation.kind === 'exception-expired' && deviation.evidence.includes(e.file)) continue;
+    if (!accepts(e, deviation)) continue;
     const from = e.date;
     const to = e.expires ?? '9999-12-31';
     parts = parts.flatMap((part) => {

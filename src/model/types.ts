@@ -133,6 +133,8 @@ export interface NoteRecord extends RecordBase {
   cadenceDays?: number;
   /** Exception only: YYYY-MM-DD after which the accepted risk lapses. */
   expires?: string;
+  /** Exception only: the findings it accepts (globs on the check id or resource); none: every finding of its controls. */
+  covers?: string[];
 }
 
 export type EvidenceRecord = CheckRecord | NoteRecord;

@@ -24,11 +24,19 @@ export const frontMatterSchema = z
     kind: z.enum(['practice', 'policy', 'exception']).default('practice'),
     cadence: duration.optional(),
     expires: date.optional(),
+    covers: z
+      .union([z.array(z.string()), z.string().transform((s) => [s])])
+      .transform((patterns) => patterns.map((s) => s.trim()).filter(Boolean))
+      .optional()
+      .describe('Exception only: the findings it accepts, as globs on the check id or the resource (default: every finding of its controls)'),
   })
   .passthrough()
   .superRefine((fm, ctx) => {
     if (fm.kind === 'exception' && !fm.expires) {
       ctx.addIssue({ code: 'custom', path: ['expires'], message: 'an exception needs an expiry date (expires: YYYY-MM-DD)' });
+    }
+    if (fm.covers && fm.kind !== 'exception') {
+      ctx.addIssue({ code: 'custom', path: ['covers'], message: 'covers belongs on an exception note (kind: exception)' });
     }
     if (fm.cadence && fm.kind !== 'policy') {
       ctx.addIssue({ code: 'custom', path: ['cadence'], message: 'cadence belongs on a policy note (kind: policy)' });
@@ -114,6 +122,7 @@ export const noteParser: Parser = {
       controls: [],
       ...(fm.cadence !== undefined ? { cadenceDays: durationDays(fm.cadence) } : {}),
       ...(fm.expires !== undefined ? { expires: fm.expires } : {}),
+      ...(fm.covers?.length ? { covers: fm.covers } : {}),
     };
     if (!fm.controls.length) {
       sink.diagnostic(diagnostic('note/no-controls', 'the note names no controls, so it supports none', { file, place: { line: 2 } }));

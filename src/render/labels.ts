@@ -1,4 +1,4 @@
-import type { ControlStatus } from '../model/evaluation.js';
+import type { ControlStatus, DeviationKind, PeriodStatus } from '../model/evaluation.js';
 import type { MappingSource } from '../model/types.js';
 
 export const statusLabel: Record<ControlStatus, string> = {
@@ -23,4 +23,27 @@ export const mappingLabel: Record<MappingSource, string> = {
   'default-rule': "legible's default mapping",
   'config-rule': 'mapped by the config',
   crosswalk: 'through the crosswalk',
+};
+
+export const periodStatusOrder: readonly PeriodStatus[] = ['effective', 'deviations', 'no-evidence', 'not-applicable'];
+
+export const periodStatusLabel: Record<PeriodStatus, string> = {
+  effective: 'Operated throughout',
+  deviations: 'Deviations',
+  'no-evidence': 'No evidence in the period',
+  'not-applicable': 'Not applicable',
+};
+
+export const periodStatusMeaning: Record<PeriodStatus, string> = {
+  effective: 'evidence dated in the period shows the control operating, and no deviation was found',
+  deviations: 'at some time in the period a check failed, checks stopped reporting, a cadence was missed or an exception lapsed',
+  'no-evidence': 'nothing dated inside the period shows the control operating',
+  'not-applicable': 'excluded from scope, with the justification given',
+};
+
+export const deviationLabel: Record<DeviationKind, string> = {
+  'check-failed': 'check failing',
+  'not-observed': 'checks not reporting',
+  'cadence-missed': 'cadence missed',
+  'exception-expired': 'exception lapsed',
 };

@@ -6,7 +6,7 @@ import type { ControlMapping, Diagnostic, InputSummary, NoteRecord } from '../mo
 import { formatPlace } from '../diagnostics/codes.js';
 import { escapeViewModel, SafeMarkdownLines } from './markdown-escape.js';
 import { excerptLines, omissionLine, quotedPart, safeNoteLines, type QuotedNote } from './evidence-markdown.js';
-import { mappingLabel, statusLabel, statusMeaning } from './labels.js';
+import { deviationLabel, mappingLabel, periodStatusLabel, periodStatusMeaning, periodStatusOrder, statusLabel, statusMeaning } from './labels.js';
 import { defaultRules } from '../map/default-rules.js';
 import type { Redaction } from '../redact/redact.js';
 import { citeFiles, groupFiles, LISTED_INPUTS } from './citations.js';
@@ -113,7 +113,37 @@ export function packViewModel(ctx: PackContext) {
         inconclusive: c.checks.inconclusive.map(check),
         inconclusiveNotShown: c.checks.counts.error + c.checks.counts.skip + c.checks.counts.manual - c.checks.inconclusive.length,
         passing: c.checks.passing,
+        resolved: c.checks.resolved.examples.map((r) => ({
+          check: r.check,
+          resource: r.resource ?? '—',
+          on: r.on,
+          how: r.by === 'absent' ? 'no longer reported by a newer scan of the same target' : 'closed by the tool',
+          file: r.shownBy,
+          hash: hashOf.get(r.shownBy)?.slice(0, HASH_PREFIX) ?? '',
+        })),
+        resolvedCount: c.checks.resolved.count,
+        resolvedNotShown: c.checks.resolved.count - c.checks.resolved.examples.length,
       },
+      period: c.period && evaluation.period
+        ? {
+            from: evaluation.period.from,
+            to: evaluation.period.to,
+            statusLabel: periodStatusLabel[c.period.status],
+            reasons: c.period.reasons,
+            population: c.period.population,
+            deviations: c.period.deviations.map((d) => ({
+              from: d.from,
+              to: d.to,
+              open: d.open,
+              kind: deviationLabel[d.kind],
+              severity: d.severity ?? '',
+              reason: d.reason,
+              accepted: d.accepted ? `${d.accepted.title} (${d.accepted.file})` : '',
+              evidence: d.evidence.map((file) => ({ file, hash: hashOf.get(file)?.slice(0, HASH_PREFIX) ?? '' })),
+            })),
+            deviationsNotShown: c.period.deviationCount - c.period.deviations.length,
+          }
+        : undefined,
       evidence: cited.named.map((file) => ({
         file,
         hash: hashOf.get(file)?.slice(0, HASH_PREFIX) ?? '',
@@ -146,6 +176,7 @@ export function packViewModel(ctx: PackContext) {
     organization: config.organization,
     scope: config.scope,
     asOf: evaluation.asOf,
+    period: evaluation.period,
     version: ctx.version,
     freshness: { checks: config.freshness.checksDays, notes: config.freshness.notesDays },
     crosswalk: { name: config.crosswalk.name, file: config.crosswalk.file ?? '', pairs: config.crosswalk.pairs, sha256: config.crosswalk.sha256 },
@@ -160,6 +191,19 @@ export function packViewModel(ctx: PackContext) {
     attention: controls
       .filter((c) => c.status === 'deficient')
       .map((c) => ({ id: c.id, title: c.title, reason: c.reasons[0] ?? '' })),
+    // Over the period: how many controls operated throughout, beside their status at the as-of date.
+    periodStatuses: evaluation.period
+      ? periodStatusOrder.map((s) => ({
+          label: periodStatusLabel[s],
+          meaning: periodStatusMeaning[s],
+          count: controls.filter((c) => c.period?.status === s).length,
+          byStatusNow: statusOrder.map((now) => controls.filter((c) => c.period?.status === s && c.status === now).length),
+        }))
+      : [],
+    statusLabels: statusOrder.map((s) => statusLabel[s]),
+    periodAttention: controls
+      .filter((c) => c.period?.status === 'deviations')
+      .map((c) => ({ id: c.id, title: c.title, reason: c.period!.reasons[0] ?? '' })),
     groups,
     sections,
     // The Statement of Applicability (ISO/IEC 27001 clause 6.1.3 d): all 93 Annex A controls, in order.
