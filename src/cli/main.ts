@@ -10,7 +10,7 @@ import { FillMapError, InsurerFormError } from '../questionnaire/errors.js';
 import { lockOutput, OutputLockedError } from '../output/lock.js';
 import { generateKeyPair, readKeyFile, signManifest, TrustError } from '../trust/sign.js';
 import { formatVerifyReport, verifyOutputs } from '../trust/verify.js';
-import { statusLabel } from '../render/labels.js';
+import { periodStatusCounted, periodStatusOrder, statusLabel } from '../render/labels.js';
 import { TemplateError } from '../render/errors.js';
 import { version } from '../util/version.js';
 
@@ -124,6 +124,19 @@ function summarize(analysis: Analysis, result: BuildResult | undefined, cwd: str
     controls: Object.fromEntries(
       catalog.frameworks.map((f) => [f.id, countByStatus(analysis.evaluation.controls.filter((c) => c.framework === f.id))]),
     ),
+    ...(analysis.evaluation.period
+      ? {
+          period: {
+            ...analysis.evaluation.period,
+            controls: Object.fromEntries(
+              catalog.frameworks.map((f) => [
+                f.id,
+                Object.fromEntries(periodStatusOrder.map((s) => [s, analysis.evaluation.controls.filter((c) => c.framework === f.id && c.period?.status === s).length])),
+              ]),
+            ),
+          },
+        }
+      : {}),
     diagnostics: {
       errors: analysis.diagnostics.filter((d) => d.severity === 'error').length,
       warnings: analysis.diagnostics.filter((d) => d.severity === 'warning').length,
@@ -152,6 +165,8 @@ function printSummary(io: Io, summary: ReturnType<typeof summarize>): void {
   for (const f of catalog.frameworks) {
     const counts = summary.controls[f.id]!;
     lines.push(`${f.name}: ${statusOrder.map((s) => `${counts[s]} ${statusLabel[s].toLowerCase()}`).join(', ')}`);
+    const overPeriod = summary.period?.controls[f.id];
+    if (summary.period && overPeriod) lines.push(`  over ${summary.period.from} to ${summary.period.to}: ${periodStatusOrder.map((s) => `${overPeriod[s]} ${periodStatusCounted[s]}`).join(', ')}`);
   }
   lines.push(`diagnostics: ${counted(summary.diagnostics.errors, 'error')}, ${counted(summary.diagnostics.warnings, 'warning')}`);
   if (summary.outputs.length) lines.push(`wrote: ${summary.outputs.join(', ')}`);

@@ -29,6 +29,12 @@ describe('when a finding failed, and what ended it', () => {
     ['the tool closing it', finding([entry('2026-01-05', 'fail'), entry('2026-02-05', 'skip', { closed: 'archived (RecordState ARCHIVED)' })]), [], [['2026-01-05', 'closed 2026-02-05']]],
     ['nothing: a skipped result says nothing of it', finding([entry('2026-01-05', 'fail'), entry('2026-02-05', 'skip'), entry('2026-03-05', 'fail')]), [], [['2026-01-05', 'open']]],
     ['a pass, then a new failure', finding([entry('2026-01-05', 'fail'), entry('2026-02-05', 'pass'), entry('2026-03-05', 'fail')]), [], [['2026-01-05', 'pass 2026-02-05'], ['2026-03-05', 'open']]],
+    [
+      'nothing while every newer scan reports it, though a little after the scan began',
+      finding([entry('2026-01-05', 'fail', { at: ms('2026-01-05') + 9000 }), entry('2026-02-05', 'fail', { at: ms('2026-02-05') + 9000 })]),
+      monthly.slice(0, 2),
+      [['2026-01-05', 'open']],
+    ],
     ['nothing for an observation that is no snapshot (native rows)', finding([entry('2026-01-05', 'fail')], { target: undefined }), monthly, [['2026-01-05', 'open']]],
   ])('%s', (_case, history, snapshots, expected) => {
     expect(spans(history, snapshots)).toEqual(expected);

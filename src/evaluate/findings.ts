@@ -105,8 +105,12 @@ export function failingIntervals(history: FindingHistory, snapshots: SnapshotInd
     // Errored, skipped and manual results say nothing of the finding: its state stays as it was.
     if (!open) continue;
     const next = snapshots.nextCovering(history.target, history.scope, history.check, e.at);
+    if (!next) continue;
+    // Seen again before that snapshot, or in it (its own observation may come a little after the snapshot's first): not absent.
     const following = entries[i + 1];
-    if (next && (!following || following.at > next.at)) close({ at: next.at, by: 'absent', file: next.file });
+    if (following && following.at < next.at) continue;
+    if (entries.slice(i + 1).some((later) => later.file === next.file)) continue;
+    close({ at: next.at, by: 'absent', file: next.file });
   }
   if (open) intervals.push(open);
   return intervals;

@@ -34,6 +34,14 @@ export const periodStatusLabel: Record<PeriodStatus, string> = {
   'not-applicable': 'Not applicable',
 };
 
+/** As a count of controls reads: "27 with deviations". */
+export const periodStatusCounted: Record<PeriodStatus, string> = {
+  effective: 'operated throughout',
+  deviations: 'with deviations',
+  'no-evidence': 'with no evidence in the period',
+  'not-applicable': 'not applicable',
+};
+
 export const periodStatusMeaning: Record<PeriodStatus, string> = {
   effective: 'evidence dated in the period shows the control operating, and no deviation was found',
   deviations: 'at some time in the period a check failed, checks stopped reporting, a cadence was missed or an exception lapsed',

@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Deviation, Remediation } from '../../src/model/evaluation.js';
+import { legible, pdfPlain, root } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
+
+/** The demo company's history, judged over six months and as of the date the demo is written for. */
+interface PeriodManifest {
+  period?: { from: string; to: string };
+  controls: { framework: string; id: string; status: string; period?: { status: string; reasons: string[]; deviations: Deviation[]; deviationCount: number; population: number } }[];
+  remediation: Remediation;
+  outputs: { path: string; sha256: string }[];
+}
+
+let out: string;
+let manifest: PeriodManifest;
+let stdout: string;
+const period = ['--period', '2026-05-01..2026-10-31', '--as-of', '2026-11-23'];
+
+beforeAll(async () => {
+  out = tempDir('legible-period-');
+  const r = await legible(['build', ...period, '--no-cache', '--out', out], root);
+  expect(r.code, r.stderr).toBe(0);
+  stdout = r.stdout;
+  manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as PeriodManifest;
+});
+
+const control = (id: string, framework = 'iso27001-2022') => manifest.controls.find((c) => c.framework === framework && c.id === id)!;
+const deviations = (id: string) => control(id).period!.deviations.map((d) => [d.kind, d.from, d.to, d.open, d.check ?? '', d.resource ?? '']);
+
+describe('the demo history over 2026-05-01 to 2026-10-31', () => {
+  it('gives the period in the manifest and on the terminal', () => {
+    expect(manifest.period).toEqual({ from: '2026-05-01', to: '2026-10-31' });
+    expect(stdout).toMatch(/^ {2}over 2026-05-01 to 2026-10-31: \d+ operated throughout, \d+ with deviations, \d+ with no evidence in the period, 3 not applicable$/m);
+  });
+
+  it('an administrator without MFA for two months of the period: effective now, deviations over the period', () => {
+    const a85 = control('A.8.5');
+    expect(a85.status).toBe('deficient'); // the break-glass user, under an exception since November
+    expect(a85.period?.status).toBe('deviations');
+    expect(deviations('A.8.5')).toContainEqual(['check-failed', '2026-07-20', '2026-09-21', false, 'prowler:iam_user_mfa_enabled_console_access', 'arn:aws:iam::111122223333:user/ops-admin']);
+    const mfa = a85.period!.deviations.find((d) => d.resource?.endsWith('user/ops-admin'))!;
+    expect(mfa.reason).toMatch(/failed from 2026-07-20; passes since 2026-09-21\./);
+    expect(mfa.evidence).toEqual(['scans/prowler-output-111122223333-20260720.ocsf.json', 'scans/prowler-output-111122223333-20260820.ocsf.json', 'scans/prowler-output-111122223333-20260921.ocsf.json']);
+  });
+
+  it('a public bucket no longer reported by a newer scan of the same account is resolved, and said to be weaker than a pass', () => {
+    const bucket = control('A.8.1').period!.deviations.find((d) => d.resource === 'arn:aws:s3:::fjl-payout-migration-tmp')!;
+    expect([bucket.from, bucket.to, bucket.open]).toEqual(['2026-08-20', '2026-10-20', false]);
+    expect(bucket.reason).toMatch(/no longer reported by a newer scan of the same target since 2026-10-20/);
+  });
+
+  it('backups: the export that stopped for two months, the restore tests not run in August and September, a failure still open at the end', () => {
+    expect(deviations('A.8.13')).toEqual([
+      ['not-observed', '2026-08-14', '2026-09-30', false, '', ''],
+      ['cadence-missed', '2026-08-14', '2026-10-01', false, '', ''],
+      ['check-failed', '2026-10-28', '2026-10-31', true, 'backup.restore-test', 'rds:ledger-prod'],
+    ]);
+    // Effective as of 2026-11-23 all the same: the evidence after the period counts for then, not for the period.
+    expect(control('A.8.13').status).toBe('effective');
+    expect(control('A.8.13').period!.population).toBeGreaterThan(200);
+  });
+
+  it('a missed privileged-access review and an unfixed finding throughout', () => {
+    expect(deviations('A.8.2')).toContainEqual(['cadence-missed', '2026-08-21', '2026-09-14', false, '', '']);
+    expect(deviations('A.8.24')).toContainEqual(['check-failed', '2026-05-20', '2026-10-31', true, 'prowler:s3_bucket_kms_encryption', 'arn:aws:s3:::fjl-legacy-merchant-exports']);
+  });
+
+  it('the SAST exception that lapsed on 2026-09-30 with nothing to show its condition fixed', () => {
+    expect(deviations('A.8.28')).toContainEqual(['exception-expired', '2026-10-01', '2026-10-31', true, '', '']);
+  });
+
+  it('counts remediation against the SLA over the period, breaches first', () => {
+    const { remediation } = manifest;
+    expect(remediation.window).toEqual({ from: '2026-05-01', to: '2026-10-31' });
+    expect(remediation.sla).toEqual({ critical: 15, high: 30, medium: 90, low: 180 });
+    expect(remediation.bySeverity.critical).toEqual({ opened: 1, resolved: 1, withinSla: 0, breached: 1, open: 0 });
+    // Still open past its deadline comes first, then fixed late.
+    expect(remediation.items[0]).toMatchObject({ check: 'prowler:s3_bucket_kms_encryption', severity: 'medium', opened: '2026-05-20', open: true, breached: true, daysOpen: 164 });
+    expect(remediation.items[1]).toMatchObject({ check: 'prowler:s3_bucket_public_access', severity: 'critical', opened: '2026-08-20', resolved: '2026-10-20', by: 'absent', breached: true, daysOpen: 61 });
+    expect(remediation.itemCount).toBe(remediation.items.length);
+  });
+
+  it('states the period in the packs, and each control\'s deviations with their evidence', () => {
+    const iso = pdfPlain(join(out, 'iso27001-2022-certification-pack.pdf'));
+    expect(iso).toContain('Audit period: 2026-05-01 to 2026-10-31');
+    expect(iso).toMatch(/Over the period 2026-05-01 to 2026-10-31 Over the period Controls Effective at 2026-11-23/);
+    expect(iso).toMatch(/2026-07-20 to 2026-09-21 — check failing \(high\)\. prowler:iam_user_mfa_enabled_console_access on arn:aws:iam::111122223333:user\/ops-admin failed from 2026-07-20; passes since 2026-09-21\. Evidence: scans\/prowler-output-111122223333-20260720\.ocsf\.json \([0-9a-f]{12}\)/);
+    expect(iso).toMatch(/2026-08-14 to 2026-09-30 — checks not reporting\. No check mapped here reported between 2026-08-14 and 2026-09-30/);
+    expect(pdfPlain(join(out, 'soc2-2017-certification-pack.pdf'))).toContain('Audit period: 2026-05-01 to 2026-10-31');
+  });
+
+  it('gives the same bytes for the same evidence and period', async () => {
+    const again = tempDir('legible-period-');
+    expect((await legible(['build', ...period, '--no-cache', '--out', again], root)).code).toBe(0);
+    const hashes = (m: PeriodManifest) => m.outputs.map((o) => `${o.path} ${o.sha256}`);
+    expect(hashes(JSON.parse(readFileSync(join(again, 'manifest.json'), 'utf8')) as PeriodManifest)).toEqual(hashes(manifest));
+  });
+});
+
+describe('a period that is not one', () => {
+  it.each([
+    [['--period', '2026-07-01..2026-01-01'], /--period 2026-07-01\.\.2026-01-01: it ends \(2026-01-01\) before it starts \(2026-07-01\)/],
+    [['--period', '2026-02-30..2026-03-31'], /2026-02-30 is not a calendar date/],
+    [['--period', '2026-01-01'], /expected FROM\.\.TO/],
+    [['--period', '2026-01-01..2026-06-30', '--as-of', '2026-03-01'], /--as-of 2026-03-01 is before the period's end 2026-06-30/],
+  ])('%j is a usage error naming the problem', async (args, message) => {
+    const r = await legible(['check', ...args], root);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('without a period the manifest has none, and no control carries one', async () => {
+    const plain = tempDir('legible-period-');
+    expect((await legible(['build', '--as-of', '2026-11-23', '--no-cache', '--out', plain], root)).code).toBe(0);
+    const m = JSON.parse(readFileSync(join(plain, 'manifest.json'), 'utf8')) as PeriodManifest;
+    expect(m.period).toBeUndefined();
+    expect(m.controls.some((c) => c.period)).toBe(false);
+    expect(m.remediation.window).toEqual({ to: '2026-11-23' });
+  });
+});
