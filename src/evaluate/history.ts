@@ -19,7 +19,9 @@ import {
   judgePeriod,
   MAX_DEVIATIONS,
   notObservedDeviations,
+  PeriodDays,
   splitByExceptions,
+  timelineOf,
   worstDeviationFirst,
   type LapsedCondition,
 } from './period.js';
@@ -55,6 +57,8 @@ interface ExceptionWatch {
 interface ControlFold {
   checkFailed: Deviation[];
   checkFailedCount: number;
+  /** Every day of the period a mapped finding failed (or failed within an accepted exception), however many deviations are listed. */
+  failingDays?: Uint8Array;
   exceptions: ExceptionWatch[];
 }
 
@@ -83,6 +87,7 @@ function keepSorted<T>(list: T[], item: T, order: (a: T, b: T) => number, limit:
 export function historyJudge(ctx: HistoryContext): { add(history: FindingHistory, intervals: readonly FailingInterval[]): void; finish(): HistoryVerdicts } {
   const { period, asOf } = ctx;
   const asOfEnd = endOfDay(asOf);
+  const periodDays = period ? new PeriodDays(period) : undefined;
   const window = period ? { from: period.from, to: period.to } : { to: asOf };
   const folds = new Map<string, ControlFold>();
   const exceptionsOf = new Map<string, NoteRecord[]>();
@@ -169,6 +174,7 @@ export function historyJudge(ctx: HistoryContext): { add(history: FindingHistory
         for (const part of splitByExceptions(deviation, f.exceptions.map((w) => w.note))) {
           f.checkFailedCount++;
           keepSorted(f.checkFailed, part, worstDeviationFirst, MAX_DEVIATIONS);
+          if (periodDays) periodDays.mark((f.failingDays ??= periodDays.blank()), part.from, part.to, part.accepted ? 'accepted' : 'failing');
         }
       }
     }
@@ -234,6 +240,12 @@ export function historyJudge(ctx: HistoryContext): { add(history: FindingHistory
         const outside = operated.filter((d) => d < p.from).sort();
         const after = [...practices.map((n) => n.date), ...checkDays.keys()].filter((d) => d > p.to).sort();
         const exclusion = ctx.exclusions.get(key);
+        const timeline = timelineOf(periodDays!, f.failingDays ?? periodDays!.blank(), others, {
+          checkDays: [...checkDays.keys()],
+          practiceDays: practices.map((n) => n.date),
+          checksWindow: ctx.freshness.checksDays,
+          notesWindow: ctx.freshness.notesDays,
+        });
         periods.set(
           key,
           judgePeriod({
@@ -245,6 +257,7 @@ export function historyJudge(ctx: HistoryContext): { add(history: FindingHistory
             checkOccurrencesInPeriod: [...checkDays].reduce((n, [day, count]) => n + (inPeriod(day) ? count : 0), 0),
             ...(outside.length ? { before: outside.at(-1)! } : {}),
             ...(after.length ? { after: after[0]! } : {}),
+            timeline,
           }),
         );
       }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { noteRecord } from '../../test/helpers/records.js';
 import type { Deviation } from '../model/evaluation.js';
 import type { FailingInterval } from './findings.js';
-import { cadenceDeviations, checkFailedDeviation, exceptionExpiredDeviation, judgePeriod, notObservedDeviations, splitByExceptions, type PeriodEvidence } from './period.js';
+import { cadenceDeviations, checkFailedDeviation, exceptionExpiredDeviation, judgePeriod, notObservedDeviations, PeriodDays, splitByExceptions, timelineOf, type PeriodEvidence } from './period.js';
 
 const period = { from: '2026-01-01', to: '2026-06-30' };
 const ms = (day: string) => Date.parse(`${day}T10:00:00Z`);
@@ -106,7 +106,7 @@ describe('deviations within an active exception are accepted, not hidden', () =>
 });
 
 describe('a control\'s status over the period', () => {
-  const evidence = (over: Partial<PeriodEvidence> = {}): PeriodEvidence => ({ period, deviations: [], deviationCount: 0, practicesInPeriod: 2, checkOccurrencesInPeriod: 10, ...over });
+  const evidence = (over: Partial<PeriodEvidence> = {}): PeriodEvidence => ({ period, deviations: [], deviationCount: 0, practicesInPeriod: 2, checkOccurrencesInPeriod: 10, timeline: [], ...over });
   const deviation: Deviation = { kind: 'cadence-missed', from: '2026-03-16', to: '2026-05-20', open: false, reason: 'r', evidence: [] };
   it.each<[string, PeriodEvidence, string, RegExp]>([
     ['operated with no deviation', evidence(), 'effective', /^Operated throughout 2026-01-01 to 2026-06-30: 12 dated occurrences of operation in the period \(2 practice notes, 10 check observations\), and no deviation\.$/],
@@ -122,5 +122,25 @@ describe('a control\'s status over the period', () => {
 
   it('says how many deviations it does not list', () => {
     expect(judgePeriod(evidence({ deviations: [deviation], deviationCount: 250 })).reasons[0]).toMatch(/^250 deviations in .*\(the 1 most serious listed\)/);
+  });
+});
+
+describe('the period day by day', () => {
+  it('marks each stretch with the worst of what is known of it', () => {
+    const q2 = new PeriodDays({ from: '2026-04-01', to: '2026-06-30' });
+    const failing = q2.blank();
+    q2.mark(failing, '2026-05-10', '2026-05-20', 'failing');
+    q2.mark(failing, '2026-05-15', '2026-05-31', 'accepted');
+    const cadence: Deviation = { kind: 'cadence-missed', from: '2026-06-20', to: '2026-06-30', open: true, reason: 'r', evidence: [] };
+    const gap: Deviation = { kind: 'not-observed', from: '2026-04-01', to: '2026-04-09', open: false, reason: 'r', evidence: [] };
+    const segments = timelineOf(q2, failing, [cadence, gap], { checkDays: ['2026-04-10', '2026-05-01'], practiceDays: [], checksWindow: 30, notesWindow: 365 });
+    expect(segments.map((s) => [s.from, s.to, s.state])).toEqual([
+      ['2026-04-01', '2026-04-09', 'not-observed'],
+      ['2026-04-10', '2026-05-09', 'operating'],
+      ['2026-05-10', '2026-05-20', 'failing'],
+      ['2026-05-21', '2026-05-31', 'accepted'],
+      ['2026-06-01', '2026-06-19', 'unknown'],
+      ['2026-06-20', '2026-06-30', 'cadence-missed'],
+    ]);
   });
 });

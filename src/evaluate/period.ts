@@ -5,7 +5,7 @@
  */
 import picomatch from 'picomatch';
 import type { Period } from '../config/load.js';
-import type { ControlPeriod, Deviation, PeriodStatus } from '../model/evaluation.js';
+import type { ControlPeriod, Deviation, PeriodStatus, TimelineSegment, TimelineState } from '../model/evaluation.js';
 import type { FindingSeverity, NoteRecord } from '../model/types.js';
 import { addDays, ageInDays } from './dates.js';
 import type { FailingInterval } from './findings.js';
@@ -216,6 +216,64 @@ export const chronological = (a: Deviation, b: Deviation): number =>
   a.to.localeCompare(b.to) ||
   (a.accepted?.file ?? '').localeCompare(b.accepted?.file ?? '');
 
+const TIMELINE_RANK: readonly TimelineState[] = ['failing', 'accepted', 'cadence-missed', 'not-observed', 'operating', 'unknown'];
+
+/** Days of a period as indexes: day 0 is its first. */
+export class PeriodDays {
+  readonly length: number;
+  constructor(readonly period: Period) {
+    this.length = ageInDays(period.to, period.from) + 1;
+  }
+  index(day: string): number {
+    return ageInDays(day, this.period.from);
+  }
+  day(index: number): string {
+    return addDays(this.period.from, index);
+  }
+  /** Set `state` on the days from..to (clipped to the period) where nothing worse is set. */
+  mark(days: Uint8Array, from: string, to: string, state: TimelineState): void {
+    const rank = TIMELINE_RANK.indexOf(state);
+    const first = Math.max(0, this.index(from));
+    const last = Math.min(this.length - 1, this.index(to));
+    for (let i = first; i <= last; i++) if (days[i]! > rank) days[i] = rank;
+  }
+  /** A fresh array of days, each `unknown`. */
+  blank(): Uint8Array {
+    return new Uint8Array(this.length).fill(TIMELINE_RANK.length - 1);
+  }
+  segments(days: Uint8Array): TimelineSegment[] {
+    const segments: TimelineSegment[] = [];
+    for (let i = 0; i < days.length; i++) {
+      const state = TIMELINE_RANK[days[i]!]!;
+      const last = segments.at(-1);
+      if (last && last.state === state) last.to = this.day(i);
+      else segments.push({ from: this.day(i), to: this.day(i), state });
+    }
+    return segments;
+  }
+}
+
+/**
+ * The period day by day: each deviation marks its days (an accepted one apart), evidence of operation
+ * marks the days it is current for (a check for the checks window after it ran, a practice note for the
+ * notes window), the worst state of a day wins.
+ */
+export function timelineOf(
+  days: PeriodDays,
+  failing: Uint8Array,
+  deviations: readonly Deviation[],
+  evidence: { checkDays: readonly string[]; practiceDays: readonly string[]; checksWindow: number; notesWindow: number },
+): TimelineSegment[] {
+  const timeline = failing.slice();
+  for (const d of deviations) {
+    if (d.kind === 'check-failed') continue;
+    days.mark(timeline, d.from, d.to, d.accepted ? 'accepted' : d.kind === 'cadence-missed' ? 'cadence-missed' : d.kind === 'not-observed' ? 'not-observed' : 'failing');
+  }
+  for (const day of evidence.checkDays) days.mark(timeline, day, addDays(day, evidence.checksWindow), 'operating');
+  for (const day of evidence.practiceDays) days.mark(timeline, day, addDays(day, evidence.notesWindow), 'operating');
+  return days.segments(timeline);
+}
+
 /** What the period judgement of one control reads. */
 export interface PeriodEvidence {
   period: Period;
@@ -229,6 +287,7 @@ export interface PeriodEvidence {
   /** The newest and oldest evidence of operation outside the period, if any. */
   before?: string;
   after?: string;
+  timeline: TimelineSegment[];
 }
 
 /** A control's status over the period, with its reasons. */
@@ -269,5 +328,5 @@ export function judgePeriod(e: PeriodEvidence): ControlPeriod {
     status = 'effective';
     reasons.push(`Operated throughout ${span}: ${occurrences}, and no deviation.`);
   }
-  return { status, reasons, deviations, deviationCount: e.deviationCount, population };
+  return { status, reasons, deviations, deviationCount: e.deviationCount, population, timeline: e.timeline };
 }

@@ -142,6 +142,16 @@ export interface Deviation {
   evidence: string[];
 }
 
+/** What a control's evidence shows of a stretch of days, worst first: for a timeline across the period. */
+export type TimelineState = 'failing' | 'accepted' | 'cadence-missed' | 'not-observed' | 'operating' | 'unknown';
+
+export interface TimelineSegment {
+  /** First and last day (YYYY-MM-DD). */
+  from: string;
+  to: string;
+  state: TimelineState;
+}
+
 /** How a control operated over the period. */
 export interface ControlPeriod {
   status: PeriodStatus;
@@ -152,6 +162,12 @@ export interface ControlPeriod {
   deviationCount: number;
   /** Dated occurrences of the control's operation in the period: practice notes, and check observations per finding and time. */
   population: number;
+  /**
+   * The period day by day, in stretches of one state: a mapped check failing (or failing within an
+   * accepted exception), a cadence missed, checks not reporting, evidence of operation current (a check
+   * within the checks window, a practice note within the notes window), or nothing known.
+   */
+  timeline: TimelineSegment[];
 }
 
 export interface ControlEvaluation {

@@ -125,3 +125,25 @@ describe('findings across snapshots', () => {
     expect([...activity.withChecks]).toEqual(['iso27001-2022:A.8.13']);
   });
 });
+
+describe('a control\'s population', () => {
+  it('lists each verdict once per finding and time, oldest first, with the file, its hash and the place', async () => {
+    const rows = await withStore(async (store) => {
+      await putRecords(store, [
+        check({ check: 'b', resource: 'r1', observedAt: '2026-06-02T00:00:00.000Z', place: { line: 3 } }),
+        check({ check: 'a', resource: 'r1', status: 'fail', observedAt: '2026-06-02T00:00:00.000Z', place: { line: 1 } }),
+        check({ check: 'a', resource: 'r1', status: 'skip', observedAt: '2026-06-03T00:00:00.000Z' }),
+        check({ check: 'a', resource: 'r1', observedAt: '2026-05-01T00:00:00.000Z' }),
+        check({ check: 'a', resource: 'r1', status: 'fail', observedAt: '2026-06-02T00:00:00.000Z', file: 'checks/copy.json' }),
+        check({ check: 'c', resource: 'r2', observedAt: '2026-06-04T00:00:00.000Z', controls: iso('A.8.9') }),
+      ]);
+      const found = [];
+      for await (const chunk of store.population('iso27001-2022', 'A.8.13', Date.parse('2026-06-01T00:00:00Z'), Date.parse('2026-06-30T23:59:59.999Z'))) found.push(...chunk);
+      return found;
+    });
+    expect(rows.map((r) => [r.observedAt.slice(0, 10), r.check, r.status, r.file, r.sha256, r.place?.line])).toEqual([
+      ['2026-06-02', 'a', 'fail', 'checks/backup.json', 'test', 1],
+      ['2026-06-02', 'b', 'pass', 'checks/backup.json', 'test', 3],
+    ]);
+  });
+});

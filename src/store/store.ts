@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, DuckDBListValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { ControlActivity, FindingHistory, HistoryEntry, Observation, Snapshot } from '../model/evaluation.js';
-import type { CheckStatus, ControlMapping, FindingSeverity, FrameworkId } from '../model/types.js';
+import type { CheckStatus, ControlMapping, FindingSeverity, FrameworkId, Place } from '../model/types.js';
 import { discardStaged, type StagedRows } from './staging.js';
 
 /** Bump when the tables change: an older store is emptied and filled again. */
@@ -19,6 +19,20 @@ const SCHEMA_VERSION = '2';
 
 /** DuckDB's memory for the store: it spills to its temporary folder beyond this. */
 const MEMORY_LIMIT = '128MB';
+
+/** One check observation in a control's population: what an auditor traces back to its source. */
+export interface PopulationRow {
+  /** The observation time as the evidence gives it, and in milliseconds since the epoch. */
+  observedAt: string;
+  at: number;
+  check: string;
+  resource?: string;
+  status: 'pass' | 'fail';
+  file: string;
+  sha256: string;
+  place?: Place;
+  target?: string;
+}
 
 /** What the store holds about one file as read with one set of settings. */
 export interface StoredFile {
@@ -374,6 +388,36 @@ export class Store {
       for (const [framework, id] of rows) withChecks.add(`${framework}:${id}`);
     }
     return { activity: [...activity.values()], withChecks };
+  }
+
+  /**
+   * Every dated observation of a control's operation from `from` to `to` (ms, both included): each check
+   * observation that ran to a verdict, once per finding and time, with the file it is in, that file's
+   * SHA-256 and the place in it. Oldest first, then by check, resource and file: one order on every run.
+   */
+  async *population(framework: FrameworkId, id: string, from: number, to: number): AsyncIterable<PopulationRow[]> {
+    const chunks = this.rows(
+      `SELECT o.observed_at, o.observed_ms, o."check", o.resource, o.status, f.path, f.sha256, o.place, o.target
+       FROM observations o JOIN files f ON f.id = o.file JOIN control_members m ON m.key = o.controls
+       WHERE m.framework = $framework AND m.control = $id AND o.status IN ('pass', 'fail')
+         AND o.observed_ms BETWEEN $from AND $to
+       QUALIFY row_number() OVER (PARTITION BY ${FINDING_KEY}, o.observed_ms ORDER BY f.path, o.seq) = 1
+       ORDER BY o.observed_ms, o."check", o.resource NULLS FIRST, f.path, o.seq`,
+      { framework, id, from, to },
+    );
+    for await (const rows of chunks) {
+      yield rows.map(([observedAt, ms, check, resource, status, file, sha256, place, target]) => ({
+        observedAt: observedAt as string,
+        at: Number(ms),
+        check: check as string,
+        ...(resource ? { resource: resource as string } : {}),
+        status: status as 'pass' | 'fail',
+        file: file as string,
+        sha256: sha256 as string,
+        ...(place ? { place: JSON.parse(place as string) as Place } : {}),
+        ...(target ? { target: target as string } : {}),
+      }));
+    }
   }
 
   /** Close the store; what was put since the last load is dropped (it is read again next time). */
