@@ -8,11 +8,12 @@ import { ConfigError, configurationFiles, mappingSpec, resolveConfig, type Confi
 import { evaluateGathered, gatherer, type EvaluationContext } from './evaluate/evaluate.js';
 import { failingIntervals, SnapshotIndex } from './evaluate/findings.js';
 import { historyJudge } from './evaluate/history.js';
+import { monthEnds, trendPoint } from './evaluate/trend.js';
 import { KnownHashes } from './ingest/cache.js';
 import { ingestAll } from './ingest/pool.js';
 import { catalogFor, type IngestSettings } from './ingest/ingest-file.js';
 import { diagnostic } from './diagnostics/codes.js';
-import type { Evaluation } from './model/evaluation.js';
+import type { Evaluation, TrendPoint } from './model/evaluation.js';
 import type { Diagnostic, InputSummary, NoteRecord } from './model/types.js';
 import { buildManifest, manifestConfiguration, type Manifest } from './output/manifest.js';
 import { lockOutput } from './output/lock.js';
@@ -186,13 +187,29 @@ export async function evaluateStore(store: Store, options: StoreEvaluationOption
   const context: EvaluationContext = { ...rest, snapshots };
   const gather = gatherer(context);
   let observations = 0;
-  for await (const chunk of store.latestObservations()) {
+  for await (const chunk of store.latestObservations(until)) {
     for (const o of chunk) gather.add(o);
     observations += chunk.length;
   }
   const history = historyJudge({ ...rest, sla, ...(period ? { period, activity: await store.controlActivity(until) } : {}) });
   for await (const finding of store.failingHistories(until)) history.add(finding, failingIntervals(finding, snapshots));
-  return { evaluation: evaluateGathered(gather.finish(), context, history.finish()), observations };
+  const evaluation = evaluateGathered(gather.finish(), context, history.finish());
+  if (period) evaluation.trend = await monthlyTrend(store, options, period);
+  return { evaluation, observations };
+}
+
+/**
+ * The point-in-time evaluation at the end of each month of the period (and at its end), from the
+ * evidence then on record: how the posture moved, from the history itself.
+ */
+async function monthlyTrend(store: Store, options: StoreEvaluationOptions, period: Period): Promise<TrendPoint[]> {
+  const points: TrendPoint[] = [];
+  for (const asOf of monthEnds(period)) {
+    const { period: _period, ...then } = options;
+    const { evaluation } = await evaluateStore(store, { ...then, asOf, notes: options.notes.filter((n) => n.date <= asOf) });
+    points.push(trendPoint(evaluation));
+  }
+  return points;
 }
 
 export interface BuildOptions extends AnalyzeOptions {

@@ -212,6 +212,19 @@ export interface Evaluation {
   controls: ControlEvaluation[];
   findings: FindingsSummary;
   remediation: Remediation;
+  /** With a period: the point-in-time posture at each month's end inside it, computed from the history. */
+  trend?: TrendPoint[];
+}
+
+/** The posture on one day, as the evidence on record then showed it. */
+export interface TrendPoint {
+  asOf: string;
+  /** Controls by status, per framework. */
+  controls: Record<FrameworkId, Record<ControlStatus, number>>;
+  /** Findings failing that day, by severity. */
+  failingBySeverity: Record<FindingSeverity | 'unrated', number>;
+  /** Of the failing findings with a deadline resolved up to that day, how many within it; and how many were due. */
+  remediation: { withinSla: number; due: number };
 }
 
 export type RatedSeverity = 'critical' | 'high' | 'medium' | 'low';

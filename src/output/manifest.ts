@@ -84,6 +84,7 @@ export function buildManifest(o: ManifestOptions) {
       resolved: o.evaluation.findings.resolved,
     },
     remediation: o.evaluation.remediation,
+    ...(o.evaluation.trend ? { trend: o.evaluation.trend } : {}),
     outputs: o.outputs.map((f) => ({ path: f.path, sha256: f.sha256, bytes: f.bytes })),
     // Secrets found in the evidence and cut from every output: where, and what kind, so they can be rotated.
     redactions: o.redactions.map((r) => ({ file: r.file, line: r.line ?? null, field: r.field, kind: r.kind })),

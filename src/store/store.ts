@@ -254,11 +254,11 @@ export class Store {
   }
 
   /**
-   * The newest observation of each finding (a check on one thing of one target), with the number of
-   * older ones, in chunks. Newest by observation time (undated ranks oldest), then by file path and
-   * order in the file.
+   * The newest observation of each finding (a check on one thing of one target) up to `until` (ms), with
+   * the number of older ones, in chunks. Newest by observation time (undated ranks oldest), then by file
+   * path and order in the file.
    */
-  async *latestObservations(): AsyncIterable<Observation[]> {
+  async *latestObservations(until = Number.MAX_SAFE_INTEGER): AsyncIterable<Observation[]> {
     // The newest per finding is the greatest (time, file path's rank, order in the file), undated lowest:
     // picked by a grouped max of a small key and joined back, which DuckDB does in bounded memory.
     const chunks = this.rows(`
@@ -266,9 +266,12 @@ export class Store {
       newest AS (
         SELECT count(*) - 1 AS earlier, max({'at': coalesce(o.observed_ms, -9223372036854775807), 'rank': r.rank, 'seq': o.seq}) AS key
         FROM observations o JOIN ranks r ON r.id = o.file
+        WHERE o.observed_ms IS NULL OR o.observed_ms <= $until
         GROUP BY ${FINDING})
       SELECT o."check", o.title, o.resource, o.status, o.severity, o.observed_at, o.message, f.path, o.seq, o.controls, n.earlier, o.target, o.scope, o.closed
-      FROM newest n JOIN ranks r ON r.rank = n.key.rank JOIN observations o ON o.file = r.id AND o.seq = n.key.seq JOIN files f ON f.id = o.file`);
+      FROM newest n JOIN ranks r ON r.rank = n.key.rank JOIN observations o ON o.file = r.id AND o.seq = n.key.seq JOIN files f ON f.id = o.file`,
+      { until },
+    );
     for await (const rows of chunks) {
       const observations = new Array<Observation>(rows.length);
       for (let i = 0; i < rows.length; i++) {
