@@ -3,6 +3,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { previousManifestSchema, type PreviousManifest } from './evaluate/compare.js';
 import { loadCatalog } from './catalog/catalog.js';
+import { resolveControlId } from './catalog/resolve.js';
 import { collect } from './collect/collect.js';
 import { ConfigError, configurationFiles, mappingSpec, resolveConfig, type ConfigOptions, type Period, type RemediationSla, type ResolvedConfig } from './config/load.js';
 import { evaluateGathered, gatherer, type EvaluationContext } from './evaluate/evaluate.js';
@@ -19,6 +20,7 @@ import { buildManifest, manifestConfiguration, type Manifest } from './output/ma
 import { lockOutput } from './output/lock.js';
 import type { Redaction } from './redact/redact.js';
 import { writeAtomic, type WrittenFile } from './output/write.js';
+import type { preparePopulations } from './output/populations.js';
 import { Store } from './store/store.js';
 import { version } from './util/version.js';
 
@@ -85,7 +87,12 @@ export interface AnalysisStats {
  * loaded into the store here, and evaluation reads the store's answers a chunk at a time, so nothing
  * holds every finding. Throws ConfigError on unusable configuration.
  */
-export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
+export function analyze(options: AnalyzeOptions): Promise<Analysis> {
+  return withAnalysis(options, async (analysis) => analysis);
+}
+
+/** Analyze, then `use` the analysis with the store still open (for what streams from it: populations, samples). */
+export async function withAnalysis<T>(options: AnalyzeOptions, use: (analysis: Analysis, store: Store) => Promise<T>): Promise<T> {
   const started = performance.now();
   const catalog = loadCatalog();
   const config = await resolveConfig(options, catalog);
@@ -165,7 +172,7 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
       store: store.temporary ? 'temporary' : 'cache',
       ms: { collect: Math.round(collectedAt - started), ingest: Math.round(ingestedAt - collectedAt), evaluate: Math.round(performance.now() - ingestedAt) },
     };
-    return { config, inputs, notes, redactions, evaluation, diagnostics: inputs.flatMap((i) => i.diagnostics), stats };
+    return await use({ config, inputs, notes, redactions, evaluation, diagnostics: inputs.flatMap((i) => i.diagnostics), stats }, store);
   } finally {
     await store.close();
   }
@@ -245,7 +252,10 @@ export async function loadPreviousManifest(path: string): Promise<PreviousManife
  */
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const previous = options.previous ? await loadPreviousManifest(options.previous) : undefined;
-  const analysis = await analyze(options);
+  return withAnalysis(options, (analysis, store) => render(analysis, store, options, previous));
+}
+
+async function render(analysis: Analysis, store: Store, options: BuildOptions, previous: PreviousManifest | undefined): Promise<BuildResult> {
   const { config, evaluation, inputs, notes, diagnostics, redactions } = analysis;
   const renderStarted = performance.now();
   const { documentList } = await import('./render/documents.js');
@@ -275,15 +285,24 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const renderMs = { total: Math.round(performance.now() - renderStarted), documents: Object.fromEntries(rendered.map((r) => [r.path, r.ms])) };
 
   const release = await lockOutput(config.outDir);
+  let populations: Awaited<ReturnType<typeof preparePopulations>> | undefined;
   try {
+    // The populations stream from the store: the CSV to a temporary file in --out, renamed with the rest.
+    const { commitCsv, POPULATIONS_WORKBOOK, preparePopulations } = await import('./output/populations.js');
+    if (config.period) populations = await preparePopulations({ store, evaluation, notes, inputs }, config.period, config.outDir);
     const outputs: WrittenFile[] = [];
     for (const file of rendered) outputs.push(await writeAtomic(config.outDir, file.path, file.content));
+    if (populations) {
+      outputs.push(await writeAtomic(config.outDir, POPULATIONS_WORKBOOK, populations.workbook));
+      if (populations.csv) outputs.push(await commitCsv(config.outDir, populations.csv));
+    }
     const manifest = buildManifest({ ...manifestBase, outputs });
     const written = await writeAtomic(config.outDir, 'manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
     // A signature of the previous manifest no longer vouches for anything here.
     await rm(join(config.outDir, 'manifest.json.sig'), { force: true });
     return { ...analysis, outputs: [...outputs, written], manifest, renderMs };
   } finally {
+    if (populations?.csv) await rm(populations.csv.temporary, { force: true });
     await release();
   }
 }
@@ -315,4 +334,39 @@ export async function fillQuestionnaire(options: FillOptions) {
   } finally {
     await release();
   }
+}
+
+export interface SampleOptions extends AnalyzeOptions {
+  /** The control, as a note would name it (A.8.13, ISO27001:A.8.13, CC7.2, a 2013 id). */
+  control: string;
+  size?: number;
+  seed: string;
+}
+
+/**
+ * Draw a reproducible sample of one control's population over the period (or everything up to the
+ * as-of date) and write it to samples/ in --out. An unknown or ambiguous control is a usage error;
+ * the sample is undefined when the population is empty.
+ */
+export async function sample(options: SampleOptions): Promise<{ analysis: Analysis; sample: import('./output/populations.js').Sample; written?: WrittenFile }> {
+  const catalog = loadCatalog();
+  const resolved = resolveControlId(options.control, catalog);
+  if (!resolved.ok) throw new ConfigError([diagnostic('control/unknown', resolved.message)]);
+  if (resolved.refs.length > 1) {
+    throw new ConfigError([diagnostic('control/unknown', `${options.control} names ${resolved.refs.map((r) => r.id).join(', ')}: name one of them`)]);
+  }
+  const ref = resolved.refs[0]!;
+  const { drawSample, sampleWorkbook } = await import('./output/populations.js');
+  return withAnalysis(options, async (analysis, store) => {
+    const control = analysis.evaluation.controls.find((c) => c.framework === ref.framework && c.id === ref.id)!;
+    const drawn = await drawSample({ store, evaluation: analysis.evaluation, notes: analysis.notes, inputs: analysis.inputs }, control, { ...(options.size !== undefined ? { size: options.size } : {}), seed: options.seed });
+    if (drawn.population === 0) return { analysis, sample: drawn };
+    const release = await lockOutput(analysis.config.outDir);
+    try {
+      const written = await writeAtomic(analysis.config.outDir, join('samples', `${ref.id}-seed-${options.seed.replace(/[^\w.-]/g, '_')}.xlsx`), sampleWorkbook(drawn, analysis.config.asOf));
+      return { analysis, sample: drawn, written };
+    } finally {
+      await release();
+    }
+  });
 }

@@ -1,11 +1,11 @@
 import { appendFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import yargs, { type Argv } from 'yargs';
-import { ConfigError, defaultAsOf, isValidDate, parsePeriod } from '../config/load.js';
+import { ConfigError, defaultAsOf, isValidDate, parsePeriod, resolveConfig } from '../config/load.js';
 import { formatDiagnostic } from '../diagnostics/codes.js';
 import { loadCatalog } from '../catalog/catalog.js';
 import { countByStatus, statusOrder } from '../model/evaluation.js';
-import { analyze, build, fillQuestionnaire, type Analysis, type BuildOptions, type BuildResult } from '../pipeline.js';
+import { analyze, build, fillQuestionnaire, sample, type Analysis, type BuildOptions, type BuildResult } from '../pipeline.js';
 import { FillMapError, InsurerFormError } from '../questionnaire/errors.js';
 import { lockOutput, OutputLockedError } from '../output/lock.js';
 import { generateKeyPair, readKeyFile, signManifest, TrustError } from '../trust/sign.js';
@@ -246,6 +246,36 @@ async function usageFailure(error: unknown, io: Io, format: Format = 'text'): Pr
   throw error;
 }
 
+async function runSample(args: CommonArgs & { control: string; size?: number; seed?: string }, io: Io): Promise<number> {
+  try {
+    const options = configOptions(args, io.cwd);
+    const seed = args.seed ?? args['as-of'] ?? (await resolveConfig(options)).asOf;
+    const { sample: drawn, written, analysis } = await sample({ ...options, control: args.control, seed, ...(args.size !== undefined ? { size: args.size } : {}) });
+    const window = drawn.window.from ? `${drawn.window.from} to ${drawn.window.to}` : `up to ${drawn.window.to}`;
+    if (!written) {
+      io.err(`error ${drawn.control} has no occurrence of its operation ${window}: there is nothing to sample\n`);
+      return 1;
+    }
+    const path = join(analysis.config.outDir, written.path);
+    const shown = relative(io.cwd, path).startsWith('..') ? path : relative(io.cwd, path);
+    if (args.json) io.out(`${JSON.stringify({ ...drawn, written: shown }, null, 2)}\n`);
+    else if (!args.quiet) {
+      const lines = [
+        `${drawn.control} ${drawn.title}: ${drawn.size} of ${drawn.population} occurrences ${window}, seed ${drawn.seed}`,
+        `population SHA-256 ${drawn.populationSha256}`,
+        ...drawn.notes,
+        ...drawn.rows.map((r) => `  ${r.key.slice(0, 12)}  ${r.at}  ${r.kind === 'practice note' ? `practice note "${r.resource}"` : `${r.check} on ${r.resource || '—'}: ${r.status}`}  ${r.file}${r.place ? ` (${r.place})` : ''}`),
+        ...(drawn.periods ?? []).map((p) => `  cadence window ${p.from} to ${p.to}: ${p.occurrences}`),
+        `wrote: ${shown}`,
+      ];
+      io.out(`${lines.join('\n')}\n`);
+    }
+    return 0;
+  } catch (error) {
+    return usageFailure(error, io);
+  }
+}
+
 async function runFill(args: CommonArgs & { form: string; map: string }, io: Io): Promise<number> {
   try {
     const result = await fillQuestionnaire({ ...configOptions(args, io.cwd), form: resolve(io.cwd, args.form), map: resolve(io.cwd, args.map) });
@@ -332,6 +362,19 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         .demandCommand(1, 'name a questionnaire command: fill'),
     )
     .command(
+      'sample',
+      "draw a reproducible random sample of a control's population over the period, for an auditor's tests; writes samples/CONTROL-seed-SEED.xlsx to --out",
+      (y) =>
+        commonOptions(y)
+          .option('control', { type: 'string', demandOption: true, describe: 'the control, e.g. A.8.13 or CC7.2' })
+          .option('size', { type: 'number', describe: 'rows to draw (default: suggested from the population size)' })
+          .option('seed', { type: 'string', describe: 'the seed of the draw (default: the as-of date)' })
+          .check((argv) => argv.size === undefined || (Number.isInteger(argv.size) && argv.size > 0) || `--size ${argv.size}: expected a whole number above 0`),
+      async (args) => {
+        code = await runSample(args, io);
+      },
+    )
+    .command(
       'keygen',
       'create an Ed25519 key pair for signing manifests',
       (y) => y.option('dir', { type: 'string', default: '.', describe: 'folder for legible-signing-key.pem and .pub.pem' }).option('json', { type: 'boolean', default: false }),
@@ -400,7 +443,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         code = await runInit(args.dir, args['as-of'] ?? defaultAsOf(io.env), io);
       },
     )
-    .demandCommand(1, 'name a command: init, build, check, questionnaire fill, keygen, sign or verify')
+    .demandCommand(1, 'name a command: init, build, check, sample, questionnaire fill, keygen, sign or verify')
     .strict()
     .version(version)
     .help()
