@@ -11,6 +11,7 @@ import {
   cvssSeverity,
   InOrder,
   instant,
+  mentioned,
   namedSeverity,
   pointerOf,
   RecordEmitter,
@@ -208,6 +209,11 @@ describe('snapshots and identities', () => {
     expect(cloudTarget('aws', '<account_uid>', 'eu-west-1')).toBeUndefined();
     expect(cloudTarget('aws', '111122223333', '<region>')).toBe('aws account 111122223333');
     expect(cloudTarget(undefined, '111122223333', 'eu-west-1')).toBeUndefined();
+  });
+
+  it('finds which strings a file mentions, also across chunks', async () => {
+    const source = sourceOf('{"runs":[{"results":[],"automationDetails":{"id":"a/"}}]}');
+    expect(await mentioned(source, ['"automationDetails"', '"versionControlProvenance"', '"results"'])).toEqual(new Set(['"automationDetails"', '"results"']));
   });
 
   it('joins the parts of a scope that are there', () => {

@@ -130,6 +130,26 @@ export async function streamDocument(source: Source, sink: ParseSink, reader: St
 }
 
 /**
+ * Which of `needles` occur anywhere in the file: one pass over its bytes, without parsing them, to
+ * learn before a streamed read whether a document says something after the elements that need it.
+ */
+export async function mentioned(source: Source, needles: readonly string[]): Promise<Set<string>> {
+  const patterns = needles.map((needle) => [needle, Buffer.from(needle)] as const);
+  // A needle split between two chunks is found in the end of one joined to the next.
+  const overlap = Math.max(0, ...patterns.map(([, bytes]) => bytes.length - 1));
+  const found = new Set<string>();
+  let tail: Buffer = Buffer.alloc(0);
+  // Read to the end even when all are found: the first read of a file may be the one that hashes it.
+  for await (const chunk of source.stream() as AsyncIterable<Buffer | string>) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    const seam = Buffer.concat([tail, bytes.subarray(0, overlap)]);
+    for (const [needle, pattern] of patterns) if (!found.has(needle) && (bytes.includes(pattern) || seam.includes(pattern))) found.add(needle);
+    tail = (bytes.length >= overlap ? bytes : Buffer.concat([tail, bytes])).subarray(-overlap);
+  }
+  return found;
+}
+
+/**
  * The items of a list in a streamed document (SARIF runs, Trivy results…), each opened once and in
  * order when its first element arrives, and closed when the next one opens or at the end: what an item
  * writes after its elements (its totals) is read when it closes.
