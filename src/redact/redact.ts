@@ -8,7 +8,8 @@
  * and half the required kinds missing), plus the provider token formats of gitleaks' rule set,
  * written as JavaScript in rules.ts and named by gitleaks' rule ids.
  *
- * Scanned fields — notes: title, author, body; checks: check, title, message, resource, location.
+ * Scanned fields — notes: title, author, body; checks: check, title, message, resource, location, and
+ * target, scope, identity (read from the tool's output too: a repository URL, a fingerprint…).
  * Not scanned: file paths, dates, statuses, control ids, tool names and versions, tags.
  */
 import type { CheckRecord, EvidenceRecord, NoteRecord } from '../model/types.js';
@@ -29,7 +30,7 @@ export interface Redaction {
   /** 1-based line inside the field's text (a note body or a multi-line message). */
   fieldLine: number;
   kind: string;
-  /** The record field: title, author, body (notes); check, title, message, resource, location (checks). */
+  /** The record field: title, author, body (notes); check, title, message, resource, location, target, scope, identity (checks). */
   field: string;
 }
 
@@ -163,7 +164,7 @@ function scan(text: string): RedactedText {
 }
 
 const NOTE_FIELDS = ['title', 'author', 'body'] as const satisfies readonly (keyof NoteRecord)[];
-const CHECK_FIELDS = ['check', 'title', 'message', 'resource', 'location'] as const satisfies readonly (keyof CheckRecord)[];
+const CHECK_FIELDS = ['check', 'title', 'message', 'resource', 'location', 'target', 'scope', 'identity'] as const satisfies readonly (keyof CheckRecord)[];
 
 export interface RedactRecordOptions {
   /**
