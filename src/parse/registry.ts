@@ -21,4 +21,4 @@ import { nativeXlsxParser } from './native/xlsx.js';
 export const parsers = [noteParser, sarifParser, trivyParser, checkovParser, inspecParser, hdfParser, junitParser, kubeBenchParser, scoutsuiteParser, oscalAssessmentResultsParser, prowlerOcsfParser, prowlerCsvParser, prowlerJsonParser, asffParser, nativeJsonParser, nativeJsonlParser, nativeCsvParser, nativeXlsxParser] as const satisfies readonly Parser[];
 
 /** Bump when any parser's output changes, so cached parses are not reused. */
-export const PARSER_VERSION = 4;
+export const PARSER_VERSION = 5;

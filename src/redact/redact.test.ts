@@ -385,4 +385,11 @@ describe('redacting a record', () => {
     expect(result.record.location).not.toContain('wJalrXUtnFEMI');
     expect(result.redactions.map((r) => r.field)).toEqual(['location']);
   });
+  it('cuts a secret out of what names the snapshot and the finding, read from the tool output too', () => {
+    const token = 'ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8';
+    const record = { ...base, target: `https://github.com/acme/shop?access_token=${token}`, identity: `partialFingerprints ${token}` };
+    const result = redactRecord(record);
+    expect(JSON.stringify(result.record)).not.toContain(token);
+    expect(result.redactions.map((r) => r.field)).toEqual(['target', 'identity']);
+  });
 });

@@ -48,6 +48,10 @@ describe('ASFF', () => {
     });
     // INFOED: Prowler's manual checks.
     expect(records[34]).toMatchObject({ check: 'prowler:account_maintain_current_contact_details', status: 'manual' });
+    // One snapshot per region Prowler scanned in the account.
+    expect(records[0]).toMatchObject({ target: 'aws account 123456789012 ap-northeast-1', scope: 'asff:prowler' });
+    expect(new Set(records.map((r) => r.target)).size).toBe(17);
+    expect(records.some((r) => r.identity !== undefined || r.closed !== undefined)).toBe(false);
   });
 
   it('carries the SOC 2 criteria Prowler lists in RelatedRequirements as tool controls', async () => {
@@ -115,8 +119,11 @@ describe('ASFF', () => {
       tags: ['cis-aws-foundations-benchmark/v/1.2.0', 'cis-aws-foundations-benchmark/v/1.2.0 1.1'],
       place: { pointer: '/Findings/0' },
     });
+    expect(records.every((r) => r.target === 'aws account 123456789123 us-east-1' && r.scope === 'asff:Security Hub')).toBe(true);
+    // Security Hub resolved the finding of the control that passes: still a pass, and closed.
     expect(records[17]).toMatchObject({
       check: 'aws-foundational-security-best-practices/v/1.0.0/S3.2',
+      closed: 'resolved (Workflow.Status RESOLVED)',
       status: 'pass',
       resource: 'arn:aws:s3:::example-bucket-123456789123-us-east-1',
       severity: 'info',
@@ -141,6 +148,8 @@ describe('ASFF', () => {
       'guardduty:IAMUser-AnomalousBehavior',
     ]);
     expect(records[0]).toMatchObject({ resource: 'arn:aws:ec2:us-east-1:123456789012:instance/i-1234567890', tool: 'GuardDuty', observedAt: '2024-01-17T11:33:21.196Z' });
+    // Each product of a Security Hub export has its own scope.
+    expect(records[0]).toMatchObject({ target: 'aws account 123456789012 us-east-1', scope: 'asff:GuardDuty' });
   });
 
   it('reads Inspector CVE findings as vulnerabilities', async () => {
@@ -166,13 +175,33 @@ describe('ASFF', () => {
   it('skips suppressed and archived findings, saying why; maps the other compliance statuses', async () => {
     const suppressed = await parse('s.json', guardDuty({ Workflow: { Status: 'SUPPRESSED' } }));
     expect(suppressed.records[0]).toMatchObject({ status: 'skip', message: 'suppressed (Workflow.Status SUPPRESSED): EC2 instance i-1234567890 is communicating with an Unusual DNS Resolver 1.1.1.1.' });
+    expect((suppressed.records[0] as CheckRecord).closed).toBeUndefined();
     const archived = await parse('a.json', guardDuty({ RecordState: 'ARCHIVED' }));
-    expect(archived.records[0]).toMatchObject({ status: 'skip' });
+    expect(archived.records[0]).toMatchObject({ status: 'skip', closed: 'archived (RecordState ARCHIVED)' });
     expect((archived.records[0] as CheckRecord).message).toMatch(/^archived \(RecordState ARCHIVED\)/);
     const status = async (value: string) => ((await parse('c.json', guardDuty({ Compliance: { Status: value } }))).records[0] as CheckRecord | undefined)?.status;
     expect(await status('WARNING')).toBe('manual');
     expect(await status('NOT_AVAILABLE')).toBe('skip');
     expect(await status('PASSED')).toBe('pass');
+  });
+
+  it('closes a resolved finding: a failure no longer counts, a pass does', async () => {
+    const resolved = await parse('r.json', guardDuty({ Workflow: { Status: 'RESOLVED' } }));
+    expect(resolved.records[0]).toMatchObject({
+      status: 'skip',
+      closed: 'resolved (Workflow.Status RESOLVED)',
+      message: 'resolved (Workflow.Status RESOLVED): EC2 instance i-1234567890 is communicating with an Unusual DNS Resolver 1.1.1.1.',
+    });
+    const failed = await parse('f.json', guardDuty({ Workflow: { Status: 'RESOLVED' }, Compliance: { Status: 'FAILED' } }));
+    expect(failed.records[0]).toMatchObject({ status: 'skip', closed: 'resolved (Workflow.Status RESOLVED)' });
+    const passed = await parse('p.json', guardDuty({ Workflow: { Status: 'RESOLVED' }, Compliance: { Status: 'PASSED' } }));
+    expect(passed.records[0]).toMatchObject({ status: 'pass', closed: 'resolved (Workflow.Status RESOLVED)' });
+    // Before Workflow, ASFF said WorkflowState.
+    const legacy = await parse('l.json', guardDuty({ Workflow: undefined, WorkflowState: 'RESOLVED' }));
+    expect(legacy.records[0]).toMatchObject({ status: 'skip', closed: 'resolved (WorkflowState RESOLVED)' });
+    const open = await parse('n.json', guardDuty({ Workflow: { Status: 'NEW' } }));
+    expect(open.records[0]).toMatchObject({ status: 'fail' });
+    expect((open.records[0] as CheckRecord).closed).toBeUndefined();
   });
 
   it('skips an unusable finding and keeps the others', async () => {

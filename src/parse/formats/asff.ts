@@ -1,8 +1,8 @@
 import type { CheckCategory, CheckStatus, FindingSeverity, Place } from '../../model/types.js';
 import { jsonErrorMessage } from '../json-position.js';
 import type { Parser } from '../parser.js';
-import { instant, isObject, list, namedSeverity, objects, pointerOf, RecordEmitter, startsJson, streamDocument, targets, text, textList, type RecordFields } from './common.js';
-import { complianceControls, complianceFromRequirement, complianceTags, explained, resourceOf, versionOf, type ComplianceEntry } from './prowler-common.js';
+import { cloudTarget, instant, isObject, list, namedSeverity, objects, pointerOf, recorded, RecordEmitter, scopeOf, startsJson, streamDocument, targets, text, textList, type RecordFields } from './common.js';
+import { complianceControls, complianceFromRequirement, complianceTags, explained, resourceOf, type ComplianceEntry } from './prowler-common.js';
 
 const FORMAT = 'asff';
 
@@ -45,8 +45,8 @@ const strings = (value: unknown): string[] => textList(list(value));
 const productSlug = (finding: Finding) => /product\/[^/]+\/([^/]+)$/.exec(text(finding.ProductArn) ?? '')?.[1];
 const knownProducts: Record<string, string> = { securityhub: 'Security Hub', guardduty: 'GuardDuty', inspector: 'Inspector', macie: 'Macie' };
 
-/** Status, and why a finding the producer reported does not count as it stands. */
-function statusOf(finding: Finding, compliance: Record<string, unknown> | undefined): { status: CheckStatus; why?: string } | string {
+/** Status, why a finding the producer reported does not count as it stands, and whether it was closed. */
+function statusOf(finding: Finding, compliance: Record<string, unknown> | undefined): { status: CheckStatus; why?: string; closed?: string } | string {
   const reported = text(compliance?.Status)?.toUpperCase();
   let status: CheckStatus = 'fail';
   let why: string | undefined;
@@ -59,9 +59,16 @@ function statusOf(finding: Finding, compliance: Record<string, unknown> | undefi
     if (reported === 'MUTED') why = 'muted by the producer';
   }
   // Findings without a Compliance block (GuardDuty, Inspector…) are reports of a problem: fail.
-  const workflow = text(isObject(finding.Workflow) ? finding.Workflow.Status : undefined) ?? text(finding.WorkflowState);
-  if (text(finding.RecordState)?.toUpperCase() === 'ARCHIVED') return { status: 'skip', why: 'archived (RecordState ARCHIVED): no longer current' };
+  const workflowStatus = text(isObject(finding.Workflow) ? finding.Workflow.Status : undefined);
+  const workflow = workflowStatus ?? text(finding.WorkflowState);
+  if (text(finding.RecordState)?.toUpperCase() === 'ARCHIVED') return { status: 'skip', why: 'archived (RecordState ARCHIVED): no longer current', closed: 'archived (RecordState ARCHIVED)' };
   if (workflow?.toUpperCase() === 'SUPPRESSED') return { status: 'skip', why: 'suppressed (Workflow.Status SUPPRESSED)' };
+  if (workflow?.toUpperCase() === 'RESOLVED') {
+    const closed = `resolved (${workflowStatus ? 'Workflow.Status' : 'WorkflowState'} RESOLVED)`;
+    // Security Hub resolves the finding of a control that passes by itself: that pass still counts.
+    // Any other resolved finding was closed by someone, and no longer counts as failing.
+    return status === 'pass' ? { status, closed } : { status: 'skip', why: closed, closed };
+  }
   return why ? { status, why } : { status };
 }
 
@@ -122,6 +129,7 @@ function toRecord(finding: Finding, file: string, place: Place): RecordFields | 
   const reason = list(compliance?.StatusReasons).find(isObject);
   const versionKey = Object.keys(fields).find((k) => k === 'ProviderVersion' || k.endsWith('/ProductVersion'));
   const product = productSlug(finding);
+  const tool = prowler ? 'prowler' : (text(finding.ProductName) ?? text(fields['aws/securityhub/ProductName']) ?? (product ? (knownProducts[product] ?? product) : undefined));
   return {
     format: FORMAT,
     file,
@@ -131,14 +139,19 @@ function toRecord(finding: Finding, file: string, place: Place): RecordFields | 
     status: status.status,
     observedAt: instant(finding.UpdatedAt) ?? instant(finding.LastObservedAt) ?? instant(finding.CreatedAt),
     resource: resourceOf(resource?.Id, resource?.Region ?? finding.Region),
+    // The Region the finding was made in, where the export has it (Security Hub leaves it out of some).
+    target: cloudTarget('aws', finding.AwsAccountId, text(finding.Region) ?? resource?.Region),
+    // Each product in a Security Hub export reports what it covers: one product's export never closes another's findings.
+    scope: scopeOf(FORMAT, tool),
     severity: severityOfFinding(finding),
     message: explained(status.why, text(reason?.Description) ?? text(finding.Description)),
-    tool: prowler ? 'prowler' : (text(finding.ProductName) ?? text(fields['aws/securityhub/ProductName']) ?? (product ? (knownProducts[product] ?? product) : undefined)),
-    toolVersion: versionKey ? versionOf(fields[versionKey]) : undefined,
+    tool,
+    toolVersion: versionKey ? recorded(fields[versionKey]) : undefined,
     category: categoryOf(finding, compliance, types),
     tags: [...new Set(tags)],
     location: text(pkg?.Name) && (pkgVersion ? `${text(pkg?.Name)}@${pkgVersion}` : text(pkg?.Name)),
     controls: complianceControls(entries, 'ASFF Compliance.RelatedRequirements'),
+    closed: status.closed,
   };
 }
 

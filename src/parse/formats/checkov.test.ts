@@ -37,6 +37,9 @@ describe('Checkov JSON', () => {
       place: { pointer: '/1/results/failed_checks/0' },
     });
     expect(records.every((r) => r.observedAt === undefined && r.severity === undefined)).toBe(true);
+    // Each framework's report is its own scope; Checkov names no repository, so no target.
+    expect(records.map((r) => r.scope)).toEqual([...Array(25).fill('checkov:terraform'), ...Array(3).fill('checkov:dockerfile')]);
+    expect(records.some((r) => r.target !== undefined || r.identity !== undefined)).toBe(false);
     expect(parsed.diagnostics.map((d) => d.code)).toEqual(['format/undated']);
   });
 

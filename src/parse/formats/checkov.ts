@@ -2,13 +2,14 @@ import type { CheckCategory, CheckStatus, Place } from '../../model/types.js';
 import { diagnostic } from '../../diagnostics/codes.js';
 import type { JsonPath } from '../json-stream.js';
 import type { Parser } from '../parser.js';
-import { classifiers, clip, get, InOrder, isObject, namedSeverity, pointerOf, RecordEmitter, startsJson, streamDocument, targets, text, type RecordFields } from './common.js';
+import { classifiers, clip, get, InOrder, isObject, namedSeverity, pointerOf, RecordEmitter, scopeOf, startsJson, streamDocument, targets, text, type RecordFields } from './common.js';
 
 /**
  * Checkov's JSON output (`checkov -o json`): one report object, or an array of them when several
  * frameworks were scanned, each with passed, failed and skipped checks and files it could not
  * parse. When nothing at all was scanned Checkov prints only the summary object.
- * The report carries no time, so its records are undated.
+ * The report carries no time, so its records are undated. Nor does it name the repository it
+ * scanned (`--repo-id` only goes to the Bridgecrew platform): the evidence folder stands for it.
  */
 
 const STATUS: Record<string, CheckStatus> = { passed_checks: 'pass', failed_checks: 'fail', skipped_checks: 'skip' };
@@ -53,6 +54,8 @@ export const checkovParser: Parser = {
             tool: 'checkov',
             toolVersion: text(get(report, 'summary', 'checkov_version')),
             category: categoryOf(text(get(report, 'check_type'))),
+            // One report per framework scanned: a run of other frameworks never closes this one's findings.
+            scope: scopeOf('checkov', text(get(report, 'check_type'))),
           },
         };
       },
@@ -104,7 +107,7 @@ interface Report {
   at: string;
   /** How many items each list holds, to compare with the summary. */
   listed: Record<string, number>;
-  base: Pick<RecordFields, 'format' | 'file' | 'tool' | 'toolVersion' | 'category'>;
+  base: Pick<RecordFields, 'format' | 'file' | 'tool' | 'toolVersion' | 'category' | 'scope'>;
 }
 
 /** Report `i` of a file that holds one report, or an array of them. */

@@ -3,7 +3,25 @@ import type { Diagnostic, EvidenceRecord } from '../../model/types.js';
 import { collectedFrom } from '../../../test/helpers/source.js';
 import type { JsonPath } from '../json-stream.js';
 import type { ParseSink, Source } from '../parser.js';
-import { checkRecord, classifiers, clip, cvssSeverity, InOrder, instant, namedSeverity, pointerOf, RecordEmitter, streamDocument, targets, type StreamedDocument } from './common.js';
+import {
+  checkRecord,
+  classifiers,
+  clip,
+  cloudTarget,
+  cvssSeverity,
+  InOrder,
+  instant,
+  mentioned,
+  namedSeverity,
+  pointerOf,
+  RecordEmitter,
+  scopeOf,
+  streamDocument,
+  targets,
+  untaggedImage,
+  withoutCredentials,
+  type StreamedDocument,
+} from './common.js';
 
 function collector() {
   const records: EvidenceRecord[] = [];
@@ -155,5 +173,51 @@ describe('InOrder', () => {
     expect(items.at(1, 'b')).toBe('item 1');
     items.finish(3, 'end');
     expect(events).toEqual(['open 0 a', 'close 0 item 0 a', 'open 1 a', 'close 1 item 1 end', 'open 2 end', 'close 2 item 2 end']);
+  });
+});
+
+describe('snapshots and identities', () => {
+  it('takes an image without its tag or digest, keeping a registry port and leaving paths alone', () => {
+    const cases: [string, string][] = [
+      ['registry.example.com/checkout-api:2026.11.18', 'registry.example.com/checkout-api'],
+      ['registry.example.com:5000/team/checkout-api:2026.11.18', 'registry.example.com:5000/team/checkout-api'],
+      ['registry.example.com:5000/checkout-api', 'registry.example.com:5000/checkout-api'],
+      [`app@sha256:${'ab'.repeat(32)}`, 'app'],
+      [`host:5000/app:v1.4.2-rc.1@sha256:${'0f'.repeat(32)}`, 'host:5000/app'],
+      ['alpine', 'alpine'],
+      ['alpine:3.19', 'alpine'],
+      ['testdata/fixtures/images/alpine-310.tar.gz', 'testdata/fixtures/images/alpine-310.tar.gz'],
+      ['C:\\images\\app.tar', 'C:\\images\\app.tar'],
+    ];
+    for (const [reference, untagged] of cases) expect(untaggedImage(reference), reference).toBe(untagged);
+  });
+
+  it('drops the credentials of a URL and nothing else', () => {
+    expect(withoutCredentials('https://x-access-token:ghs_abc123@github.com/acme/shop.git')).toBe('https://github.com/acme/shop.git');
+    expect(withoutCredentials('https://github.com/acme/shop')).toBe('https://github.com/acme/shop');
+    expect(withoutCredentials('https://github.com/acme/shop?by=a@b')).toBe('https://github.com/acme/shop?by=a@b');
+    expect(withoutCredentials('git@github.com:acme/shop.git')).toBe('git@github.com:acme/shop.git');
+  });
+
+  it('names a cloud target the same way for every tool, and none without an account', () => {
+    expect(cloudTarget('aws', '111122223333', 'eu-west-1')).toBe('aws account 111122223333 eu-west-1');
+    expect(cloudTarget('AWS', 111122223333)).toBe('aws account 111122223333');
+    expect(cloudTarget('azure', 'a1b2', 'westeurope')).toBe('azure subscription a1b2 westeurope');
+    expect(cloudTarget('gcp', 'shop-prod', 'global')).toBe('gcp project shop-prod global');
+    expect(cloudTarget('kubernetes', 'prod-cluster', 'namespace: default')).toBe('kubernetes cluster prod-cluster namespace: default');
+    expect(cloudTarget('azure', 'tenant-1', undefined, 'tenant')).toBe('azure tenant tenant-1');
+    expect(cloudTarget('aws', '<account_uid>', 'eu-west-1')).toBeUndefined();
+    expect(cloudTarget('aws', '111122223333', '<region>')).toBe('aws account 111122223333');
+    expect(cloudTarget(undefined, '111122223333', 'eu-west-1')).toBeUndefined();
+  });
+
+  it('finds which strings a file mentions, also across chunks', async () => {
+    const source = sourceOf('{"runs":[{"results":[],"automationDetails":{"id":"a/"}}]}');
+    expect(await mentioned(source, ['"automationDetails"', '"versionControlProvenance"', '"results"'])).toEqual(new Set(['"automationDetails"', '"results"']));
+  });
+
+  it('joins the parts of a scope that are there', () => {
+    expect(scopeOf('sarif', 'CodeQL', '/language:python')).toBe('sarif:CodeQL:/language:python');
+    expect(scopeOf('junit', undefined)).toBe('junit');
   });
 });

@@ -130,6 +130,26 @@ export async function streamDocument(source: Source, sink: ParseSink, reader: St
 }
 
 /**
+ * Which of `needles` occur anywhere in the file: one pass over its bytes, without parsing them, to
+ * learn before a streamed read whether a document says something after the elements that need it.
+ */
+export async function mentioned(source: Source, needles: readonly string[]): Promise<Set<string>> {
+  const patterns = needles.map((needle) => [needle, Buffer.from(needle)] as const);
+  // A needle split between two chunks is found in the end of one joined to the next.
+  const overlap = Math.max(0, ...patterns.map(([, bytes]) => bytes.length - 1));
+  const found = new Set<string>();
+  let tail: Buffer = Buffer.alloc(0);
+  // Read to the end even when all are found: the first read of a file may be the one that hashes it.
+  for await (const chunk of source.stream() as AsyncIterable<Buffer | string>) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    const seam = Buffer.concat([tail, bytes.subarray(0, overlap)]);
+    for (const [needle, pattern] of patterns) if (!found.has(needle) && (bytes.includes(pattern) || seam.includes(pattern))) found.add(needle);
+    tail = (bytes.length >= overlap ? bytes : Buffer.concat([tail, bytes])).subarray(-overlap);
+  }
+  return found;
+}
+
+/**
  * The items of a list in a streamed document (SARIF runs, Trivy results…), each opened once and in
  * order when its first element arrives, and closed when the next one opens or at the end: what an item
  * writes after its elements (its totals) is read when it closes.
@@ -278,6 +298,46 @@ export function clip(value: unknown): string | undefined {
   if (!s) return undefined;
   return s.length > MESSAGE_LIMIT ? `${s.slice(0, MESSAGE_LIMIT - 1).trimEnd()}…` : s;
 }
+
+// Snapshots: what a scan looked at and covered, and what identifies a finding across scans
+
+/** Redacted examples put placeholders such as `<account_uid>` or `<region>` where values were. */
+const isPlaceholder = (value: string) => /^<[^<>]*>$/.test(value);
+
+/** A value the tool recorded: not missing, and not a placeholder. */
+export function recorded(value: unknown): string | undefined {
+  const s = text(value);
+  return s && !isPlaceholder(s) ? s : undefined;
+}
+
+/** What each cloud provider's scans are made of, in the words of its console. */
+const ACCOUNT_KIND: Record<string, string> = { aws: 'account', azure: 'subscription', gcp: 'project', kubernetes: 'cluster', m365: 'tenant', github: 'owner' };
+
+/**
+ * What a cloud scan looked at, written the same way whatever tool or format recorded it:
+ * `aws account 111122223333 eu-west-1`, `gcp project shop-prod`, `azure subscription … westeurope`.
+ * None without a provider and an account: a snapshot of "some account" would resolve another's findings.
+ */
+export function cloudTarget(provider: unknown, account: unknown, region?: unknown, kind?: string): string | undefined {
+  const name = recorded(provider)?.toLowerCase();
+  const id = recorded(account);
+  if (!name || !id) return undefined;
+  const where = recorded(region);
+  return `${name} ${kind ?? ACCOUNT_KIND[name] ?? 'account'} ${id}${where ? ` ${where}` : ''}`;
+}
+
+// A tag cannot hold `/`, so the port of a registry (`host:5000/app`) is never taken for one.
+const IMAGE_TAG = /:\w[\w.-]{0,127}$/;
+const IMAGE_DIGEST = /@[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[0-9a-f]{32,}$/i;
+
+/** A container image without its tag or digest, which change with every build: `registry:5000/app:1.2@sha256:…` → `registry:5000/app`. */
+export const untaggedImage = (reference: string): string => reference.replace(IMAGE_DIGEST, '').replace(IMAGE_TAG, '');
+
+/** A URL without the user and password CI systems put in it (`https://x-access-token:…@github.com/…`): a secret, and new on every run. */
+export const withoutCredentials = (url: string): string => url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1');
+
+/** A scope from its parts (format, tool, what the tool says it covered), those missing left out: `sarif:CodeQL:/language:python`. */
+export const scopeOf = (...parts: (string | undefined)[]): string => parts.filter(Boolean).join(':');
 
 // Records
 

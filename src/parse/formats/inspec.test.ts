@@ -46,6 +46,8 @@ describe('Chef InSpec JSON', () => {
     expect(records[16]?.message).toMatch(/^expected `EC2 Security Group sg-06ddca70a8ef4df8a.*got true \(and 3 more failed tests\)$/);
     expect(records[16]?.observedAt).toBe('2018-11-19T01:21:40.000Z');
     expect(records[12]).toMatchObject({ status: 'skip', severity: 'low', message: 'This control must be manually reviewed' });
+    // The AWS platform has no target_id in InSpec 3: no target; the profile run is the scope.
+    expect(records.every((r) => r.target === undefined && r.scope === 'inspec:cis-aws-foundations-baseline')).toBe(true);
     expect(parsed.diagnostics).toEqual([]);
   });
 
@@ -67,6 +69,8 @@ describe('Chef InSpec JSON', () => {
       toolVersion: '1.49.2',
     });
     expect(records[1]).toMatchObject({ check: 'tmp-1.0', title: 'Create /tmp directory', severity: 'high' });
+    // The profile name stands in for the resource, but names no machine: no target.
+    expect(records.every((r) => r.target === undefined && r.scope === 'inspec:long_commands')).toBe(true);
   });
 
   it('reads one control of each status from the RHEL 8 STIG sample', async () => {
@@ -87,6 +91,15 @@ describe('Chef InSpec JSON', () => {
     });
     // Impact 0 is HDF's "not applicable": informational, skipped.
     expect(records[2]).toMatchObject({ check: 'SV-230223', status: 'skip', severity: 'info', tags: ['NIST-AC-17(2)'] });
+    // That target_id is the UUID InSpec makes of an empty machine id: every such machine has it, so it is no target.
+    expect(records.every((r) => r.target === undefined && r.scope === 'inspec:redhat-enterprise-linux-8-stig-baseline')).toBe(true);
+  });
+
+  it('takes a machine the report names as the target', async () => {
+    const report = JSON.parse(fixture('inspec-json', 'rhel8_sample_oneOfEachControlStatus.json').toString()) as Record<string, Record<string, unknown>>;
+    report.platform = { ...report.platform, target_id: 'web-01.prod.example.com' };
+    const records = checks((await parse('web-01.json', JSON.stringify(report))).records);
+    expect(records.every((r) => r.target === 'web-01.prod.example.com' && r.resource === 'web-01.prod.example.com')).toBe(true);
   });
 
   it('reads the JSON Lines export line by line, with the ISO 27001:2013 tags as tool mappings', async () => {
@@ -108,6 +121,7 @@ describe('Chef InSpec JSON', () => {
       // A.12.4.4 (clock synchronisation, 2013 edition) is A.8.17 in the 2022 edition.
       controls: [{ framework: 'iso27001-2022', id: 'A.8.17', source: 'tool', via: 'InSpec tag ISO27001_2013' }],
     });
+    expect(records.every((r) => r.target === 'logsrv01.domain.dk' && r.scope === 'inspec:cis-dil-benchmark')).toBe(true);
   });
 
   it('keeps the controls before a broken last line of the JSON Lines export', async () => {
@@ -164,6 +178,7 @@ describe('MITRE HDF from hdf-converters', () => {
     });
     expect(new Set(records.map((r) => `${r.check} ${r.resource}`)).size).toBe(23);
     expect(records.every((r) => r.observedAt === undefined)).toBe(true);
+    expect(records.every((r) => r.target === undefined && r.scope === 'hdf:Checkov')).toBe(true);
     expect(parsed.diagnostics.map((d) => d.code)).toEqual(['format/undated']);
   });
 
@@ -181,8 +196,10 @@ describe('MITRE HDF from hdf-converters', () => {
       tags: ['NIST-SA-11', 'NIST-RA-5'],
     });
     expect(records[1]?.message).toMatch(/^User name1 has Password enabled but MFA disabled; .*\(and 8 more failed tests\)$/);
-    // The converter's target_id is the tool's own name, not a scanned resource.
+    // The converter's target_id is the tool's own name, not a scanned resource nor a target.
     expect(records[1]?.resource).toBeUndefined();
+    expect(records[1]?.target).toBeUndefined();
+    expect(records[1]?.scope).toBe('hdf:Prowler');
     expect(records[1]).not.toHaveProperty('toolVersion');
   });
 

@@ -23,6 +23,7 @@ import {
   newest,
   pointerOf,
   RecordEmitter,
+  scopeOf,
   streamDocument,
   targets,
   text,
@@ -39,8 +40,12 @@ interface ProfileContext {
   format: Format;
   tool: string;
   toolVersion?: string;
-  /** What the profile was run against, when nothing more precise is known. */
+  /** The resource of controls that name none: what the profile ran against, or the profile. */
+  resource?: string;
+  /** The machine or platform the profile ran against, when the report names it. */
   target?: string;
+  /** The profile run: another profile checks other things, and never closes this one's controls. */
+  scope: string;
 }
 
 /** InSpec's impact scale (0–1) in the severity words Heimdall uses for it. */
@@ -109,7 +114,9 @@ function controlRecord(control: unknown, at: ProfileContext, place: Place): Reco
     title: text(control.title) ?? clip(results[0]?.code_desc),
     status,
     observedAt,
-    resource: text(tags.resource) ?? text(idRest.join(' ')) ?? at.target,
+    resource: text(tags.resource) ?? text(idRest.join(' ')) ?? at.resource,
+    target: at.target,
+    scope: at.scope,
     severity: severityFromImpact(control.impact),
     message,
     tool: at.tool,
@@ -125,6 +132,9 @@ const CONVERTER_PLATFORM = 'Heimdall Tools';
 
 const isConverted = (document: unknown) => text(get(document, 'platform', 'name')) === CONVERTER_PLATFORM;
 
+/** The target_id InSpec derives from an empty machine id (a UUID v5 of ""): it names no machine, and every such machine has it. */
+const NO_MACHINE = 'da39a3ee-5e6b-5b0d-b255-bfef95601890';
+
 function profileContext(file: string, format: Format, document: JsonObject, profile: JsonObject): ProfileContext {
   const platform = isObject(document.platform) ? document.platform : {};
   const profileName = text(profile.name);
@@ -132,9 +142,19 @@ function profileContext(file: string, format: Format, document: JsonObject, prof
   const tool = converted ? (profileName?.toLowerCase() ?? 'hdf') : 'inspec';
   const targetId = text(platform.target_id);
   // A converter's target_id is often only the tool's name again, not what was scanned.
-  const target = converted ? (targetId?.toLowerCase() !== tool ? targetId : undefined) : (targetId ?? profileName);
+  const scanned = converted ? (targetId?.toLowerCase() !== tool ? targetId : undefined) : targetId;
+  const resource = converted ? scanned : (targetId ?? profileName);
+  const target = scanned === NO_MACHINE ? undefined : scanned;
   const toolVersion = converted ? text(profile.version) : text(document.version);
-  return { file, format, tool, ...(toolVersion ? { toolVersion } : {}), ...(target ? { target } : {}) };
+  return {
+    file,
+    format,
+    tool,
+    ...(toolVersion ? { toolVersion } : {}),
+    ...(resource ? { resource } : {}),
+    ...(target ? { target } : {}),
+    scope: scopeOf(format, profileName),
+  };
 }
 
 async function parseDocument(source: Source, sink: ParseSink, format: Format): Promise<ParseResult> {

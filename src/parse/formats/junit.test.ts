@@ -35,6 +35,8 @@ describe('JUnit XML', () => {
     expect(records[6]).toMatchObject({ check: 'tests.test_lib.test_expected_failure', status: 'skip' });
     expect(records[6]).not.toHaveProperty('message');
     expect(records[9]?.check).toBe('custom_classname.test_with_record_xml_attribute');
+    // A run of the suite is a snapshot of it.
+    expect(records.map((r) => [r.target, r.scope])).toEqual(Array(10).fill(['pytest', 'junit:pytest tests']));
     // The file says tests="15" for its 10 test cases (as committed upstream).
     expect(parsed.diagnostics).toEqual([expect.objectContaining({ code: 'format/counts-mismatch', severity: 'warning', place: { line: 3 } })]);
     expect(parsed.diagnostics[0]?.message).toMatch(/tests="15" but holds 10/);
@@ -54,6 +56,7 @@ describe('JUnit XML', () => {
     });
     expect(records[3]?.check).toBe('long_commands.Anonymous.Command whoami stdout should eq "jquick\\n"');
     expect(records.every((r) => r.observedAt === undefined && r.tool === undefined)).toBe(true);
+    expect(records.every((r) => r.target === 'long_commands' && r.scope === 'junit')).toBe(true);
     expect(parsed.diagnostics.map((d) => d.code)).toEqual(['format/undated']);
   });
 
@@ -76,6 +79,31 @@ describe('JUnit XML', () => {
     expect(records[0]?.message).toMatch(/^OpenSSL 1\.1\.1 introduced a rewritten random number generator/);
     expect(records[0]!.message!.length).toBeLessThanOrEqual(500);
     expect(records[2]?.resource).toBe('testdata/fixtures/images/alpine-310.tar.gz (alpine 3.10.2):libssl1.1-1.1.1c-r0');
+    // The image (an --input archive here) is the target; the package without its version, the finding.
+    expect(records.map((r) => [r.target, r.scope, r.identity])).toEqual([
+      ['testdata/fixtures/images/alpine-310.tar.gz', 'junit:trivy', 'testdata/fixtures/images/alpine-310.tar.gz:libcrypto1.1'],
+      ['testdata/fixtures/images/alpine-310.tar.gz', 'junit:trivy', 'testdata/fixtures/images/alpine-310.tar.gz:libcrypto1.1'],
+      ['testdata/fixtures/images/alpine-310.tar.gz', 'junit:trivy', 'testdata/fixtures/images/alpine-310.tar.gz:libssl1.1'],
+      ['testdata/fixtures/images/alpine-310.tar.gz', 'junit:trivy', 'testdata/fixtures/images/alpine-310.tar.gz:libssl1.1'],
+    ]);
+  });
+
+  it('gives a flaw Trivy reports in two tags of an image, on an upgraded package, one identity', async () => {
+    const scan = (tag: string, os: string, classname: string) => `<testsuites name="trivy">
+  <testsuite tests="1" failures="1" name="registry.example.com:5000/shop:${tag} (debian ${os})">
+    <testcase classname="${classname}" name="[HIGH] CVE-2026-1234"><failure message="flaw" type="description">flaw</failure></testcase>
+  </testsuite>
+  <testsuite tests="1" failures="1" name="Go">
+    <testcase classname="golang.org/x/net-v0.17.0" name="[HIGH] CVE-2026-4321"><failure message="flaw" type="description">flaw</failure></testcase>
+  </testsuite>
+</testsuites>`;
+    const november = checks((await parse('nov.xml', scan('2026.11.18', '12.5', 'libssl3-3.0.11-1~deb12u2'))).records);
+    const december = checks((await parse('dec.xml', scan('2026.12.16', '12.6', 'libssl3-3.0.13-1~deb12u1'))).records);
+    expect(november[0]).toMatchObject({ target: 'registry.example.com:5000/shop', identity: 'registry.example.com:5000/shop:libssl3' });
+    expect(december[0]).toMatchObject({ target: november[0]!.target, identity: november[0]!.identity });
+    // A language suite names no image: no target; its package still loses its version.
+    expect(november[1]).toMatchObject({ resource: 'Go:golang.org/x/net-v0.17.0', identity: 'Go:golang.org/x/net' });
+    expect(november[1]?.target).toBeUndefined();
   });
 
   it('detects the root element after a declaration and comments, and nothing else', () => {

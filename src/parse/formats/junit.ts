@@ -11,7 +11,7 @@ import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { CheckStatus } from '../../model/types.js';
 import { diagnostic } from '../../diagnostics/codes.js';
 import { reject, type Parser } from '../parser.js';
-import { clip, instant, namedSeverity, RecordEmitter, text, type RecordFields } from './common.js';
+import { clip, instant, namedSeverity, RecordEmitter, scopeOf, text, untaggedImage, type RecordFields } from './common.js';
 
 interface Suite {
   name?: string;
@@ -41,6 +41,14 @@ const countOf: Partial<Record<CheckStatus, CountKey>> = { fail: 'failures', erro
 const DETAIL_LIMIT = 2000;
 
 const trivyName = /^\[(CRITICAL|HIGH|MEDIUM|LOW|UNKNOWN)\]\s+(\S+)$/;
+/** Trivy names the suite of OS packages after the image and its OS release: `registry/app:1.4 (debian 12.5)`. */
+const osRelease = / \([^()]*\)$/;
+/**
+ * Where the version starts in Trivy's `{{PkgName}}-{{InstalledVersion}}` class names: at the first `-`
+ * before a digit (or a `v` and a digit). A name with such a part (`gcc-12-base`) is cut short, which
+ * can merge two packages; it never keeps a version, which would make every upgrade a new finding.
+ */
+const pkgVersion = /-v?\d.*$/;
 
 function count(value: string | undefined): number | undefined {
   return value !== undefined && /^\s*\d+\s*$/.test(value) ? Number(value) : undefined;
@@ -56,10 +64,16 @@ function caseRecord(file: string, c: Case, suites: Suite[], tool: string | undef
     // The nearest enclosing suite that carries a timestamp dates the case.
     observedAt: suites.findLast((s) => s.observedAt)?.observedAt,
     tool,
+    scope: scopeOf('junit', tool),
   };
   const trivy = tool?.toLowerCase() === 'trivy' ? trivyName.exec(c.name ?? '') : null;
   if (trivy) {
     const id = trivy[2]!;
+    // The OS packages' suite names the image: without its tag and OS release, it is what was scanned;
+    // other suites name files or languages inside it. The package, without its version, is the finding.
+    const image = suite?.name && osRelease.test(suite.name) ? untaggedImage(suite.name.replace(osRelease, '')) : undefined;
+    const resource = [suite?.name, c.classname].filter(Boolean).join(':');
+    const identity = [image ?? suite?.name, c.classname?.replace(pkgVersion, '')].filter(Boolean).join(':');
     return {
       ...base,
       check: id,
@@ -67,7 +81,9 @@ function caseRecord(file: string, c: Case, suites: Suite[], tool: string | undef
       title: clip(c.detail?.attribute),
       // The same vulnerability is reported once per affected package: the package keeps them apart
       // (target:package, as the Trivy JSON and SARIF readers write it).
-      resource: [suite?.name, c.classname].filter(Boolean).join(':'),
+      resource,
+      target: image,
+      identity: identity === resource ? undefined : identity,
       severity: namedSeverity(trivy[1]),
       message: clip(c.detail?.text),
       category: 'vulnerability',
@@ -80,6 +96,8 @@ function caseRecord(file: string, c: Case, suites: Suite[], tool: string | undef
     check: [c.classname, c.name].filter(Boolean).join('.'),
     title: c.name,
     resource: suite?.name,
+    // A run of the suite is a snapshot of it.
+    target: suite?.name,
     message: clip(c.detail?.attribute) ?? clip(c.detail?.text),
     category: 'test',
   };

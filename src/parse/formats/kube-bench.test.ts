@@ -33,6 +33,10 @@ describe('kube-bench JSON', () => {
     });
     expect(records.find((r) => r.status === 'manual' && r.message === 'Test marked as a manual test')).toBeDefined();
     expect(records.every((r) => r.observedAt === undefined)).toBe(true);
+    // kube-bench names no cluster or node; each section's node type and benchmark version is a scope.
+    const scopes = records.reduce<Record<string, number>>((n, r) => ({ ...n, [r.scope!]: (n[r.scope!] ?? 0) + 1 }), {});
+    expect(scopes).toEqual({ 'kube-bench:master:cis-1.6': 65, 'kube-bench:etcd:cis-1.6': 7, 'kube-bench:controlplane:cis-1.6': 3, 'kube-bench:node:cis-1.6': 23, 'kube-bench:policies:cis-1.6': 24 });
+    expect(records.some((r) => r.target !== undefined)).toBe(false);
     // The Totals agree with the rows here: only the missing dates are worth a word.
     expect(parsed.diagnostics.map((d) => d.code)).toEqual(['format/undated']);
   });

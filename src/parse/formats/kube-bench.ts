@@ -1,13 +1,14 @@
 /**
  * kube-bench JSON (CIS Kubernetes Benchmark checks): `{ "Controls": [...], "Totals": {...} }`, or
  * the older top-level array of control sections. One record per `tests[].results[]` row.
- * kube-bench writes no timestamps, so its records are undated. The rows are streamed; a section's
- * own fields precede its tests, and its totals, which follow them, are compared once it is read.
+ * kube-bench writes no timestamps, so its records are undated, nor the cluster or node it ran on:
+ * the evidence folder stands for it. The rows are streamed; a section's own fields precede its tests,
+ * and its totals, which follow them, are compared once it is read.
  */
 import type { CheckStatus } from '../../model/types.js';
 import { diagnostic } from '../../diagnostics/codes.js';
 import type { Parser, ParseSink } from '../parser.js';
-import { clip, get, InOrder, isObject, list, pointerOf, RecordEmitter, startsJson, streamDocument, targets, text, type JsonObject, type RecordFields } from './common.js';
+import { clip, get, InOrder, isObject, list, pointerOf, RecordEmitter, scopeOf, startsJson, streamDocument, targets, text, type JsonObject, type RecordFields } from './common.js';
 
 /** WARN is kube-bench's "check this by hand" (manual tests, or audits it could not decide). */
 const statuses: Record<string, CheckStatus> = { PASS: 'pass', FAIL: 'fail', WARN: 'manual', INFO: 'manual' };
@@ -41,6 +42,9 @@ function rowRecord(file: string, row: unknown, section: JsonObject, pointer: str
     message,
     tool: 'kube-bench',
     category: 'misconfiguration',
+    // What the run covered: the node type of the section (kube-bench's --targets) and the benchmark
+    // version, whose check numbers mean other checks in other versions.
+    scope: scopeOf('kube-bench', nodeType, version ? `cis-${version}` : undefined),
     tags: version ? [`CIS-Kubernetes-${version}`] : [],
   };
 }

@@ -33,10 +33,13 @@ describe('OSCAL assessment results', () => {
       observedAt: '2023-06-02T12:31:20.000Z',
       // The component is defined in the imported assessment plan, not in this file.
       resource: 'component 551b9706-d6a4-4d25-8207-f2ccec548b89',
+      // No target: nothing says which system a newer result covers whole.
+      scope: 'oscal-ar',
       tags: ['NIST-AC-6(1)'],
       category: 'compliance',
       place: { pointer: '/assessment-results/results/0/findings/0' },
     });
+    expect(parsed.records[0]).not.toHaveProperty('target');
     const message = (parsed.records[0] as { message?: string }).message ?? '';
     expect(message).toMatch(/^Risk \(investigating\): GoodRead System Engineers Have Over-Privileged Access to Cloud Infrastructure Account\. Observed: AwesomeCloud IAM Roles Test - GoodRead System Engineer Role\. /);
     expect(message.length).toBeLessThanOrEqual(500);

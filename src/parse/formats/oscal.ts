@@ -8,6 +8,9 @@
  * A result with no findings has only raw observations: each becomes a `manual` record, as nobody
  * has yet concluded whether a control is met. Observations of a result that has findings but
  * that no finding cites are not records.
+ *
+ * No target: a result's findings each conclude on a control, about subjects its observations name one
+ * by one; nothing in the file says which system a newer result covers whole. The scope is the format.
  */
 import type { CheckStatus } from '../../model/types.js';
 import type { Parser } from '../parser.js';
@@ -66,7 +69,7 @@ interface ResultContext {
 }
 
 function record(at: ResultContext, pointer: string, fields: Omit<RecordFields, 'format' | 'file' | 'place' | 'category'>): RecordFields {
-  return { format: 'oscal-ar', file: at.file, place: { pointer }, ...fields, category: 'compliance' };
+  return { format: 'oscal-ar', file: at.file, place: { pointer }, ...fields, category: 'compliance', scope: 'oscal-ar' };
 }
 
 function findingRecord(finding: JsonObject, at: ResultContext, observations: Map<string, JsonObject>, risks: Map<string, JsonObject>, pointer: string): RecordFields | string {

@@ -2,7 +2,7 @@ import type { CheckStatus, ControlMapping, Place } from '../../model/types.js';
 import { loadCatalog } from '../../catalog/catalog.js';
 import { toolMappings } from '../../map/tool-mappings.js';
 import type { ParseResult, ParseSink, Source } from '../parser.js';
-import { isObject, pointerOf, RecordEmitter, streamDocument, targets, text, textList, type JsonObject, type RecordFields } from './common.js';
+import { isObject, pointerOf, recorded, RecordEmitter, streamDocument, targets, text, textList, type JsonObject, type RecordFields } from './common.js';
 
 /**
  * What the readers of Prowler's outputs (JSON-OCSF, CSV, JSON v3) and of ASFF, which Prowler also
@@ -51,15 +51,6 @@ export const mutedNote = (reported: string) => `muted in Prowler (the check repo
 /** The message of a finding that does not count as reported: why, then what the tool said. */
 export const explained = (why: string | undefined, detail: string | undefined): string | undefined => (why ? (detail ? `${why}: ${detail}` : why) : detail);
 
-/** Redacted examples put placeholders such as `<prowler_version>` or `<region>` where values were. */
-const isPlaceholder = (value: string) => /^<[^<>]*>$/.test(value);
-
-/** A tool version, unless it is a placeholder. */
-export function versionOf(raw: unknown): string | undefined {
-  const version = text(raw);
-  return version && !isPlaceholder(version) ? version : undefined;
-}
-
 /**
  * The resource a finding is about. Prowler names account- or region-wide resources by bare ids such as
  * the account number or "No trails", repeated in every region, so those get their region: one finding
@@ -67,8 +58,8 @@ export function versionOf(raw: unknown): string | undefined {
  */
 export function resourceOf(id: unknown, region: unknown): string | undefined {
   const resource = text(id);
-  const where = text(region);
-  if (!resource || !where || isPlaceholder(where) || /^(?:arn:|\/)/.test(resource)) return resource;
+  const where = recorded(region);
+  if (!resource || !where || /^(?:arn:|\/)/.test(resource)) return resource;
   return `${resource} (${where})`;
 }
 

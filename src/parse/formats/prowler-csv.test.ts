@@ -48,6 +48,15 @@ describe('Prowler CSV', () => {
     expect(records[0]?.toolVersion).toBeUndefined();
     expect(records[0]?.tags).toEqual(expect.arrayContaining(['CIS-1.4 1.20', 'KISA-ISMS-P-2023 2.8.2', 'CIS-3.0 1.20']));
     expect(records.map((r) => r.place)).toEqual([{ line: 2 }, { line: 3 }, { line: 4 }, { line: 5 }]);
+    // ACCOUNT_UID and REGION are placeholders here: no target.
+    expect(records.map((r) => [r.target, r.scope])).toEqual(Array(4).fill([undefined, 'prowler-csv']));
+  });
+
+  it('names the account and region, the Azure subscription or the Kubernetes cluster and namespace', async () => {
+    const targetOf = async (changes: Record<string, string>) => checks((await parse('t.csv', exampleRow(changes))).records)[0]?.target;
+    expect(await targetOf({ ACCOUNT_UID: '111122223333', REGION: 'eu-west-1' })).toBe('aws account 111122223333 eu-west-1');
+    expect(await targetOf({ PROVIDER: 'azure', ACCOUNT_UID: 'sub-1', REGION: 'westeurope' })).toBe('azure subscription sub-1 westeurope');
+    expect(await targetOf({ PROVIDER: 'kubernetes', ACCOUNT_UID: 'prod-cluster', REGION: 'namespace: kube-system' })).toBe('kubernetes cluster prod-cluster namespace: kube-system');
   });
 
   it('reads the legacy Prowler 2 CSV (commas, check id in TITLE_TEXT, bare quotes)', async () => {
@@ -72,6 +81,8 @@ describe('Prowler CSV', () => {
     });
     expect(records[0]?.observedAt).toBeUndefined();
     expect(records[3]).toMatchObject({ resource: '012345678910 (eu-west-2)', message: 'eu-west-2: sg-01234567890qwerty is not being used!' });
+    expect(records.map((r) => r.target)).toEqual(['aws account 012345678910 us-east-1', 'aws account 012345678910 us-east-1', 'aws account 012345678910 us-east-1', 'aws account 012345678910 eu-west-2']);
+    expect(records[0]?.scope).toBe('prowler-csv');
     expect(records[3]?.tags).toBeUndefined();
   });
 

@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse';
 import { diagnostic } from '../../diagnostics/codes.js';
 import { headerColumns, reject, type Parser } from '../parser.js';
-import { instant, namedSeverity, RecordEmitter, text, type RecordFields } from './common.js';
-import { complianceControls, complianceFromText, complianceTags, explained, mutedNote, prowlerStatus, resourceOf, versionOf } from './prowler-common.js';
+import { cloudTarget, instant, namedSeverity, recorded, RecordEmitter, text, type RecordFields } from './common.js';
+import { complianceControls, complianceFromText, complianceTags, explained, mutedNote, prowlerStatus, resourceOf } from './prowler-common.js';
 
 const FORMAT = 'prowler-csv';
 
@@ -47,10 +47,13 @@ function modernRecord(row: Row, file: string, line: number): RowResult {
     status: muted ? 'skip' : reported.status,
     observedAt: instant(row.timestamp) ?? instant(row.assessment_start_time),
     resource: resourceOf(text(row.resource_uid) ?? text(row.resource_arn) ?? text(row.resource_id) ?? text(row.resource_name), text(row.region) ?? row.location),
+    // Prowler 4+ writes ACCOUNT_UID for every provider; Prowler 3 had one column per provider.
+    target: cloudTarget(row.provider, text(row.account_uid) ?? text(row.account_id) ?? text(row.subscription) ?? row.project_id, text(row.region) ?? row.location),
+    scope: FORMAT,
     severity: namedSeverity(row.severity),
     message: explained(muted ? mutedNote(row.status ?? '') : reported.note, text(row.status_extended)),
     tool: 'prowler',
-    toolVersion: versionOf(row.prowler_version),
+    toolVersion: recorded(row.prowler_version),
     category: 'compliance',
     tags: complianceTags(compliance),
     controls: complianceControls(compliance, 'Prowler compliance'),
@@ -76,6 +79,9 @@ function legacyRecord(row: Row, file: string, line: number): RowResult {
     observedAt: instant(row.prowler_start_time),
     // Prowler 2 named the resource only in later versions; before that, the account is all there is.
     resource: resourceOf(text(row.check_resource_id) ?? text(row.resource_id) ?? text(row.account_num), row.region),
+    // Prowler 2 scanned AWS only.
+    target: cloudTarget('aws', row.account_num, row.region),
+    scope: FORMAT,
     severity: namedSeverity(row.check_severity),
     message: text(row.check_result_extended),
     tool: 'prowler',

@@ -38,6 +38,15 @@ describe('Prowler JSON (v3)', () => {
     expect(records[0]?.tags).toEqual(expect.arrayContaining(['SOC2 cc_6_7', 'NIST-800-53-Revision-5 sc_7_12', 'GDPR article_32']));
     // An account-level check has no ARN: the account id, in its region.
     expect(records[1]).toMatchObject({ check: 'prowler:accessanalyzer_enabled', resource: '999999999999 (us-east-1)', controls: [] });
+    expect(records.map((r) => [r.target, r.scope])).toEqual(Array(3).fill(['aws account 999999999999 us-east-1', 'prowler-json']));
+  });
+
+  it('names the Azure subscription and the GCP project Prowler 3 scanned', async () => {
+    const [first] = JSON.parse(fixture('many_vuln.json')) as Record<string, unknown>[];
+    const { AccountId: _account, Region: _region, ...common } = first!;
+    const targetOf = async (changes: Record<string, unknown>) => checks((await parse('t.json', JSON.stringify([{ ...common, ...changes }]))).records)[0]?.target;
+    expect(await targetOf({ Provider: 'azure', Subscription: 'sub-1', Tenant_Domain: 'acme.onmicrosoft.com' })).toBe('azure subscription sub-1');
+    expect(await targetOf({ Provider: 'gcp', ProjectId: 'shop-prod', Location: 'europe-west1' })).toBe('gcp project shop-prod europe-west1');
   });
 
   it('skips a finding Prowler 3 allowlisted (status WARNING), saying why', async () => {

@@ -1,6 +1,6 @@
 import type { Place } from '../../model/types.js';
 import type { Parser } from '../parser.js';
-import { instant, namedSeverity, startsJson, text, type JsonObject, type RecordFields } from './common.js';
+import { cloudTarget, instant, namedSeverity, startsJson, text, type JsonObject, type RecordFields } from './common.js';
 import { complianceControls, complianceFromObject, complianceTags, explained, prowlerStatus, readFindingArray, resourceOf } from './prowler-common.js';
 
 const FORMAT = 'prowler-json';
@@ -37,6 +37,9 @@ function toRecord(finding: JsonObject, file: string, place: Place): RecordFields
     observedAt: instant(finding.AssessmentStartTime),
     // AWS findings name an ARN; Azure, GCP and Kubernetes ones only a ResourceId (GCP's has a Location).
     resource: resourceOf(text(finding.ResourceArn) ?? text(finding.ResourceId) ?? text(finding.ResourceName), text(finding.Region) ?? finding.Location),
+    // AWS findings name the account, Azure ones the subscription, GCP ones the project.
+    target: cloudTarget(finding.Provider, text(finding.AccountId) ?? text(finding.Subscription) ?? finding.ProjectId, text(finding.Region) ?? finding.Location),
+    scope: FORMAT,
     severity: namedSeverity(finding.Severity),
     message: explained(status.note, text(finding.StatusExtended)),
     tool: 'prowler',

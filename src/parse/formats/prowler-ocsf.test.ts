@@ -47,6 +47,8 @@ describe('Prowler JSON-OCSF', () => {
     expect(records[0]?.tags).toEqual(expect.arrayContaining(['CIS-1.4 1.20', 'KISA-ISMS-P-2023 2.5.6', 'CIS-3.0 1.20']));
     expect(records.map((r) => r.check)).toContain('prowler:account_security_questions_are_registered_in_the_aws_account');
     expect(records[3]).toMatchObject({ status: 'manual', resource: 'arn:aws:iam::<account_uid>:root', severity: 'medium' });
+    // The account is a placeholder: no target (the evidence folder stands for it); the scope is the format.
+    expect(records.map((r) => [r.target, r.scope])).toEqual(Array(5).fill([undefined, 'prowler-ocsf']));
   });
 
   it('reads Prowler 4.2.1 output and skips the finding its mutelist suppressed', async () => {
@@ -68,6 +70,20 @@ describe('Prowler JSON-OCSF', () => {
     expect(records[2]).toMatchObject({ check: 'prowler:iam_role_permissive_trust_relationship', status: 'skip' });
     expect(records[2]?.message).toMatch(/^muted in Prowler \(the check reported FAIL\): /);
     expect(records[1]?.tags).toEqual(expect.arrayContaining(['AWS-Foundational-Technical-Review IAM-0012']));
+    // A snapshot of the account and region; the resource is the role's ARN, not Prowler's finding uid.
+    expect(records.every((r) => r.target === 'aws account 123456789012 us-east-1' && r.scope === 'prowler-ocsf' && r.identity === undefined)).toBe(true);
+  });
+
+  it('names the cloud account, project or cluster scanned, for each provider', async () => {
+    const [first] = JSON.parse(fixture('many_vuln.ocsf.json')) as Record<string, unknown>[];
+    const targetOf = async (changes: Record<string, unknown>) => checks((await parse('t.ocsf.json', JSON.stringify([{ ...first, ...changes }]))).records)[0]?.target;
+    expect(await targetOf({ cloud: { provider: 'azure', account: { uid: 'sub-1', type: 'Azure AD Account' }, region: 'westeurope' } })).toBe('azure subscription sub-1 westeurope');
+    // Prowler 3 wrote a GCP project as cloud.project_uid.
+    expect(await targetOf({ cloud: { provider: 'gcp', account: null, project_uid: 'shop-prod', region: 'europe-west1' } })).toBe('gcp project shop-prod europe-west1');
+    // Kubernetes findings have no cloud: the cluster is the provider uid, the namespace on the resource.
+    expect(
+      await targetOf({ cloud: undefined, unmapped: { provider: 'kubernetes', provider_uid: 'prod-cluster' }, resources: [{ uid: 'pod/web', name: 'web', namespace: 'shop' }] }),
+    ).toBe('kubernetes cluster prod-cluster namespace: shop');
   });
 
   it('carries ISO 27001 and SOC 2 controls the tool attaches, 2013 ids carried to 2022', async () => {

@@ -1,6 +1,6 @@
 import type { CheckStatus, Place } from '../../model/types.js';
 import type { Parser } from '../parser.js';
-import { get, instant, namedSeverity, startsJson, text, type RecordFields } from './common.js';
+import { cloudTarget, get, instant, namedSeverity, recorded, startsJson, text, type RecordFields } from './common.js';
 import {
   complianceControls,
   complianceFromItem,
@@ -11,7 +11,6 @@ import {
   prowlerStatus,
   readFindingArray,
   resourceOf,
-  versionOf,
   type ComplianceEntry,
 } from './prowler-common.js';
 
@@ -47,6 +46,21 @@ function statusOf(finding: Finding): { status: CheckStatus; note?: string } | un
   if (event === 'other') return { status: 'skip', note: 'muted in Prowler' };
   if (event === 'unknown') return { status: 'manual' };
   return undefined;
+}
+
+/**
+ * The account and region scanned. Prowler 4+ writes them in `cloud` (Kubernetes findings have no
+ * `cloud`: the cluster is in `unmapped.provider_uid` and the namespace on the resource, which Prowler's
+ * CSV writes as the region "namespace: …"); Prowler 3 wrote a GCP project as `cloud.project_uid`.
+ */
+function targetOf(finding: Finding, resource: unknown): string | undefined {
+  const cloud = finding.cloud;
+  const namespace = text(get(resource, 'namespace'));
+  return cloudTarget(
+    get(cloud, 'provider') ?? get(finding.unmapped, 'provider'),
+    text(get(cloud, 'account', 'uid')) ?? text(get(cloud, 'project_uid')) ?? get(finding.unmapped, 'provider_uid'),
+    text(get(cloud, 'region')) ?? (namespace ? `namespace: ${namespace}` : get(resource, 'region')),
+  );
 }
 
 function complianceOf(finding: Finding): ComplianceEntry[] {
@@ -85,10 +99,12 @@ function toRecord(finding: Finding, file: string, place: Place): RecordFields | 
     status: status.status,
     observedAt: instant(get(info, 'created_time')) ?? instant(finding.time) ?? instant(get(info, 'created_time_dt')) ?? instant(finding.time_dt) ?? instant(finding.event_time),
     resource: resourceOf(get(resource, 'uid') || get(resource, 'name'), get(resource, 'region')),
+    target: targetOf(finding, resource),
+    scope: FORMAT,
     severity: namedSeverity(finding.severity),
     message: explained(status.note, text(finding.status_detail) ?? text(finding.message)),
     tool: 'prowler',
-    toolVersion: versionOf(get(finding.metadata, 'product', 'version')),
+    toolVersion: recorded(get(finding.metadata, 'product', 'version')),
     category: 'compliance',
     tags: complianceTags(compliance),
     controls: complianceControls(compliance, 'Prowler compliance'),

@@ -51,6 +51,9 @@ describe('SARIF 2.1.0', () => {
       place: { pointer: '/runs/0/results/0' },
     });
     expect(records[2]?.resource).toBe('testdata/fixtures/images/alpine-310.tar.gz:libssl1.1');
+    // Trivy names the image in the run's properties, after the results (an --input archive here);
+    // its resources name the image without tag already, and it writes no fingerprints.
+    expect(records.map((r) => [r.target, r.scope, r.identity])).toEqual(Array(4).fill(['testdata/fixtures/images/alpine-310.tar.gz', 'sarif:Trivy', undefined]));
     expect(records.every((r) => r.observedAt === undefined)).toBe(true);
     expect(parsed.diagnostics.map((d) => d.code)).toEqual(['format/undated']);
   });
@@ -78,6 +81,10 @@ describe('SARIF 2.1.0', () => {
     // CodeQL's "external/owasp/owasp-a1" names no edition of the Top 10, so none is added.
     expect(sql).toMatchObject({ severity: 'high', resource: 'bad/libuser.py', location: 'bad/libuser.py:12', tags: ['CWE-89', 'OWASP-A01'] });
     expect(records.every((r) => (r.message?.length ?? 0) <= 500)).toBe(true);
+    // CodeQL's line hash is of the line's text: with the file, it follows the line wherever it moves.
+    expect(records[0]).toMatchObject({ scope: 'sarif:CodeQL', identity: 'good/db_init.py primaryLocationLineHash=9cbc869fbfffeb60:1' });
+    expect(records.every((r) => r.target === undefined && r.identity?.startsWith(`${r.resource} primaryLocationLineHash=`))).toBe(true);
+    expect(new Set(records.map((r) => `${r.check} ${r.identity}`)).size).toBe(72);
     expect(parsed.diagnostics.filter((d) => d.code === 'format/undated')).toHaveLength(1);
   });
 
@@ -93,6 +100,78 @@ describe('SARIF 2.1.0', () => {
     expect(nosql).toMatchObject({ severity: 'critical', tool: 'Semgrep OSS', toolVersion: '1.69.0', category: 'code', tags: ['CWE-943', 'OWASP-A03:2021', 'OWASP-A01:2017'] });
     expect(records[0]).toMatchObject({ resource: 'Gruntfile.js', location: 'Gruntfile.js:75', tags: ['CWE-22', 'OWASP-A01:2021', 'OWASP-A05:2017'] });
     expect(records[0]?.message?.length).toBe(500);
+    expect(records[0]).toMatchObject({
+      scope: 'sarif:Semgrep OSS',
+      identity: 'matchBasedId/v1=e5aea7d033ad2f52b0c68a45048d8297e59597971eb74ca387ebdb598e9d2631c1de6945ffea9d9dc2fce6bb0f1e8f8e966061e685f3f72c40459c30f9fe7235_0',
+    });
+    expect(records.every((r) => r.identity?.startsWith('matchBasedId/v1='))).toBe(true);
+  });
+
+  describe('snapshots and identities', () => {
+    const at = (line: number) => ({ locations: [{ physicalLocation: { artifactLocation: { uri: 'src/a.ts' }, region: { startLine: line } } }] });
+    const records = async (results: unknown[], extra: Record<string, unknown> = {}) => checks((await parse('s.sarif', log(results, extra))).records);
+
+    it('identifies a result by its fingerprint, else its partial fingerprint with the file, else the file without the line', async () => {
+      const [full, partial, none, placeholder] = await records([
+        { ruleId: 'R1', message: { text: 'a' }, ...at(7), fingerprints: { 'b/v1': 'second', 'a/v1': 'first' }, partialFingerprints: { primaryLocationLineHash: 'ignored:1' } },
+        { ruleId: 'R1', message: { text: 'b' }, ...at(7), partialFingerprints: { primaryLocationStartColumnFingerprint: '4', primaryLocationLineHash: '39fa2ee980eb94b0:1' } },
+        { ruleId: 'R1', message: { text: 'c' }, ...at(7) },
+        // Logged-out Semgrep 1.100+ writes the same stand-in for every result.
+        { ruleId: 'R1', message: { text: 'd' }, ...at(7), fingerprints: { 'matchBasedId/v1': 'requires login' } },
+      ]);
+      expect(full?.identity).toBe('a/v1=first');
+      expect(partial?.identity).toBe('src/a.ts primaryLocationLineHash=39fa2ee980eb94b0:1');
+      expect(none).toMatchObject({ resource: 'src/a.ts', location: 'src/a.ts:7' });
+      expect(none?.identity).toBeUndefined();
+      expect(placeholder?.identity).toBeUndefined();
+    });
+
+    it('gives two runs of a result that moved to another line the same identity, and the resource no line', async () => {
+      const result = (line: number) => ({ ruleId: 'R1', message: { text: 'moved' }, ...at(line), partialFingerprints: { primaryLocationLineHash: '5061c3315a741b7d:1' } });
+      const [before] = await records([result(12)]);
+      const [after] = await records([result(40)]);
+      expect([before?.location, after?.location]).toEqual(['src/a.ts:12', 'src/a.ts:40']);
+      expect(after?.resource).toBe(before?.resource);
+      expect(after?.identity).toBe(before?.identity);
+      expect(after?.identity).toBeDefined();
+    });
+
+    it('scopes a run by its tool and automation category, read as GitHub reads the id', async () => {
+      const scope = async (id: string) => (await records([{ ruleId: 'R1', message: { text: 'x' }, ...at(1) }], { automationDetails: { id } }))[0]?.scope;
+      expect(await scope('my-analysis/tool1/2026-11-18')).toBe('sarif:Example:my-analysis/tool1');
+      expect(await scope('my-analysis/tool1/')).toBe('sarif:Example:my-analysis/tool1');
+      expect(await scope('/language:python/')).toBe('sarif:Example:/language:python');
+      // No `/`: the id names only the run, new every time.
+      expect(await scope('nightly-2026-11-18')).toBe('sarif:Example');
+      expect(await scope('/run-7')).toBe('sarif:Example');
+    });
+
+    it('takes the target from the repository (without credentials, with its branch) or the image Trivy names, not the category', async () => {
+      const target = async (extra: Record<string, unknown>) => (await records([{ ruleId: 'R1', message: { text: 'x' }, ...at(1) }], extra))[0]?.target;
+      expect(await target({ versionControlProvenance: [{ repositoryUri: 'https://x-access-token:ghs_abc@github.com/acme/shop', revisionId: 'a1b2c3', branch: 'main' }] })).toBe(
+        'https://github.com/acme/shop (branch main)',
+      );
+      expect(await target({ versionControlProvenance: [{ repositoryUri: 'https://github.com/acme/shop' }], automationDetails: { id: '/language:python/' } })).toBe('https://github.com/acme/shop');
+      expect(await target({ properties: { imageName: 'registry.example.com:5000/checkout-api:2026.11.18' } })).toBe('registry.example.com:5000/checkout-api');
+      expect(await target({ automationDetails: { id: '/language:python/' } })).toBeUndefined();
+    });
+
+    it('waits for what a run says of its snapshot after its results, as CodeQL and key-sorting producers write it', async () => {
+      const late = (run: Record<string, unknown>) => JSON.stringify({ version: '2.1.0', runs: [run] });
+      const tool = { driver: { name: 'CodeQL', rules: [{ id: 'R1' }] } };
+      const result = { ruleId: 'R1', message: { text: 'x' }, ...at(1) };
+      const python = { tool, results: [result], automationDetails: { id: '/language:python/' }, versionControlProvenance: [{ repositoryUri: 'https://github.com/acme/shop' }] };
+      const [record] = checks((await parse('late.sarif', late(python))).records);
+      expect(record).toMatchObject({ scope: 'sarif:CodeQL:/language:python', target: 'https://github.com/acme/shop' });
+      // Two runs, the first saying nothing of its category and the second saying it late: each as it says.
+      const both = checks((await parse('two.sarif', JSON.stringify({ version: '2.1.0', runs: [{ tool, results: [result] }, python] }))).records);
+      expect(both.map((r) => r.scope)).toEqual(['sarif:CodeQL', 'sarif:CodeQL:/language:python']);
+    });
+
+    it('puts a failed run in its snapshot too', async () => {
+      const [failed] = await records([], { versionControlProvenance: [{ repositoryUri: 'https://github.com/acme/shop' }], invocations: [{ executionSuccessful: false }] });
+      expect(failed).toMatchObject({ check: 'Example:run-failed', target: 'https://github.com/acme/shop', scope: 'sarif:Example' });
+    });
   });
 
   it('maps kinds, suppressions, levels, message templates and the run time', async () => {

@@ -11,13 +11,17 @@ import {
   instant,
   isObject,
   list,
+  mentioned,
   namedSeverity,
   pointerOf,
   RecordEmitter,
+  scopeOf,
   startsJson,
   streamDocument,
   targets,
   text,
+  untaggedImage,
+  withoutCredentials,
   type JsonObject,
 } from './common.js';
 
@@ -28,7 +32,9 @@ import {
  * Results are streamed, each read with what its run says before it: the tool, its rules and the
  * artifacts, and the invocations that date the run. A run whose tool follows its results (Semgrep) is
  * read in a second pass with the whole log; results written before the invocations of a run whose tool
- * precedes them are undated, since the run's time is not known yet when they are read.
+ * precedes them are undated, since the run's time is not known yet when they are read. What a run says
+ * of its snapshot (below) is awaited too: a result read without its run's category would be in too
+ * wide a scope, and close findings of another category.
  */
 
 const LEVEL_SEVERITY: Record<string, FindingSeverity> = { error: 'high', warning: 'medium', note: 'low', none: 'info' };
@@ -60,6 +66,9 @@ export const sarifParser: Parser = {
   async parse(source, sink) {
     const file = source.file.path;
     const out = new RecordEmitter(sink, file);
+    // What the file's runs say of their snapshot, each run's results wait for (if the run says it after them, in a second pass).
+    const said = await mentioned(source, RUN_SNAPSHOT.map(([needle]) => needle));
+    const awaited = RUN_SNAPSHOT.filter(([needle]) => said.has(needle)).map(([, keys]) => keys);
     const runs = new InOrder<Run>(
       (i, log) => openRun(runIn(log, i), i, file, out),
       (i, run, log) => {
@@ -70,7 +79,10 @@ export const sarifParser: Parser = {
     const read = await streamDocument(source, sink, {
       isTarget: isResults,
       // A producer that writes the tool (and its rules) after the results (Semgrep) is read in two passes.
-      ready: (path, context) => isObject(get(runIn(context(), path[1] as number), 'tool', 'driver')),
+      ready: (path, context) => {
+        const run = runIn(context(), path[1] as number);
+        return isObject(get(run, 'tool', 'driver')) && awaited.every((keys) => get(run, ...keys) !== undefined);
+      },
       onElement: (result, path, log) => {
         const run = runs.at(path[1] as number, log());
         if (run) readResult(result, run, path, out);
@@ -84,6 +96,18 @@ export const sarifParser: Parser = {
 };
 
 const isResults = targets('runs/*/results');
+
+/**
+ * Where a run says what it is a snapshot of (see runTarget, runCategory), as the file spells the key,
+ * and its path in the run. Producers write them after the results too: CodeQL its automationDetails,
+ * Trivy its image's name, producers that sort keys their versionControlProvenance.
+ */
+const RUN_SNAPSHOT: [needle: string, keys: string[]][] = [
+  ['"automationDetails"', ['automationDetails']],
+  ['"versionControlProvenance"', ['versionControlProvenance']],
+  ['"imageName"', ['properties', 'imageName']],
+];
+
 const runIn = (log: unknown, i: number) => list(get(log, 'runs'))[i];
 
 /** Checked on the whole log (results empty) before a second pass. */
@@ -108,6 +132,9 @@ interface Run {
   /** The run's invocations were read when it was opened (they usually precede its results). */
   invocationRead: boolean;
   rules: RuleIndex;
+  /** What the run is a snapshot of, and what it covered of it. */
+  target: string | undefined;
+  scope: string;
 }
 
 /** A run, from what the file holds before its first result (or from the whole log). */
@@ -124,9 +151,41 @@ function openRun(run: unknown, index: number, file: string, out: RecordEmitter):
     observedAt: timeOf(invocation),
     invocationRead: run.invocations !== undefined,
     rules: new RuleIndex(run),
+    target: runTarget(run),
+    // Another tool, or another analysis of the same tool (another language, another part of a
+    // monorepo), covers other things: its runs never close this run's results.
+    scope: scopeOf('sarif', text(driver.name), runCategory(run)),
   };
   reportFailure(opened, invocation, out);
   return opened;
+}
+
+/**
+ * What a run scanned: the repository its version control provenance names (on its branch: another
+ * branch is another snapshot), or the image Trivy names in the run's properties, without its tag.
+ * Not its automation category: every repository's CodeQL run for Python is `/language:python`; the
+ * category is the run's scope. None otherwise, and the evidence folder stands for the target.
+ */
+function runTarget(run: JsonObject): string | undefined {
+  const provenance = list(run.versionControlProvenance)[0];
+  const repository = text(get(provenance, 'repositoryUri'));
+  if (repository) {
+    const branch = text(get(provenance, 'branch'));
+    return `${withoutCredentials(repository)}${branch ? ` (branch ${branch})` : ''}`;
+  }
+  const image = text(get(run, 'properties', 'imageName'));
+  return image ? untaggedImage(image) : undefined;
+}
+
+/**
+ * The category of a run's automation id (SARIF §3.17.4, read as GitHub reads it): what precedes its
+ * last `/` (`my-analysis/tool1/2026-11-18` and `my-analysis/tool1/` → `my-analysis/tool1`). An id
+ * without `/` names only the run, which differs every time: no category.
+ */
+function runCategory(run: JsonObject): string | undefined {
+  const id = text(get(run, 'automationDetails', 'id'));
+  const slash = id?.lastIndexOf('/') ?? -1;
+  return slash > 0 ? id!.slice(0, slash) : undefined;
 }
 
 const timeOf = (invocation: unknown) => instant(get(invocation, 'endTimeUtc')) ?? instant(get(invocation, 'startTimeUtc'));
@@ -146,10 +205,12 @@ function reportFailure(run: Run, invocation: unknown, out: RecordEmitter): void 
     message: clip(get(reason, 'message', 'text')) ?? 'the tool reports that its run did not complete',
     tool: run.tool,
     toolVersion: run.toolVersion,
+    target: run.target,
+    scope: run.scope,
   });
 }
 
-function readResult(result: unknown, { run, file, tool, toolVersion, observedAt, rules }: Run, path: JsonPath, out: RecordEmitter): void {
+function readResult(result: unknown, { run, file, tool, toolVersion, observedAt, rules, target, scope }: Run, path: JsonPath, out: RecordEmitter): void {
   const place = { pointer: pointerOf(path) };
   if (!isObject(result)) return out.skip('the result is not a JSON object', place);
   const rule = rules.of(result);
@@ -172,6 +233,9 @@ function readResult(result: unknown, { run, file, tool, toolVersion, observedAt,
     observedAt,
     resource: where.resource,
     location: where.location,
+    target,
+    scope,
+    identity: identityOf(result, where.resource),
     severity: severityOf(result, rule),
     // A secret scanner's message may quote the secret (Trivy puts the match there): keep the title only.
     message: category === 'secret' ? title : clip(messageOf(result, rule)),
@@ -287,6 +351,33 @@ function locationOf(result: JsonObject, run: JsonObject, category: CheckCategory
   }
   const line = get(first, 'physicalLocation', 'region', 'startLine');
   return { resource: uri, location: typeof line === 'number' && line > 0 ? `${uri}:${line}` : uri };
+}
+
+/**
+ * The entry of a fingerprint map first by key, as `key=value`. A fingerprint is an opaque token: a
+ * value with spaces is a stand-in, the same for every result (logged-out Semgrep 1.100+ writes
+ * "requires login"), and is passed over.
+ */
+function firstFingerprint(map: unknown): string | undefined {
+  if (!isObject(map)) return undefined;
+  for (const key of Object.keys(map).sort()) {
+    const value = text(map[key]);
+    if (value && !/\s/.test(value)) return `${key}=${value}`;
+  }
+  return undefined;
+}
+
+/**
+ * What identifies a result from one run to the next when its line moves: the tool's fingerprint
+ * (SARIF §3.27.16: stable across runs, unique to the result), else its partial fingerprint (§3.27.17:
+ * a part of the identity; CodeQL's line hash is the hash of the line's text, the same in every file
+ * that has that line) with the file. Without either, the resource: the file, without the line.
+ */
+function identityOf(result: JsonObject, resource: string | undefined): string | undefined {
+  const full = firstFingerprint(result.fingerprints);
+  if (full) return full;
+  const partial = firstFingerprint(result.partialFingerprints);
+  return partial && resource ? `${resource} ${partial}` : partial;
 }
 
 /** CWE ids a rule links through SARIF relationships to a CWE taxonomy. */

@@ -42,6 +42,7 @@ describe('ScoutSuite results', () => {
       tags: ['CIS Amazon Web Services Foundations 1.0.0: 2.4', 'CIS Amazon Web Services Foundations 1.1.0: 2.4', 'CIS Amazon Web Services Foundations 1.2.0: 2.4'],
       controls: [],
     });
+    expect(records.every((r) => r.target === 'aws account 916481805664' && r.scope === 'scoutsuite:default')).toBe(true);
     expect(parsed.diagnostics).toEqual([]);
   });
 
@@ -54,6 +55,19 @@ describe('ScoutSuite results', () => {
     const noLogging = records.find((r) => r.check === 'scoutsuite:cloudstorage.cloudstorage-bucket-no-logging');
     expect(noLogging).toMatchObject({ status: 'fail', severity: 'medium', resource: 'gcp-project-id', observedAt: '2021-01-08T16:28:00.000Z', tags: ['CIS Google Cloud Platform Foundations 1.0.0: 5.3'] });
     expect(records.find((r) => r.check === 'scoutsuite:stackdriverlogging.stackdriverlogging-no-export-sinks')).toMatchObject({ status: 'pass', message: 'none of 1 items flagged' });
+    expect(records.every((r) => r.target === 'gcp project gcp-project-id' && r.scope === 'scoutsuite:default')).toBe(true);
+  });
+
+  it('names an Azure tenant, and scopes a run to the services and regions it was limited to', async () => {
+    const rule = { description: 'MFA', level: 'danger', checked_items: 2, flagged_items: 1 };
+    const run = (results: Record<string, unknown>) => parse('run.js', `scoutsuite_results = ${JSON.stringify({ ...results, services: { iam: { findings: { 'iam-mfa': rule } } } })}`);
+    const azure = checks((await run({ provider_code: 'azure', account_id: 'tenant-1' })).records)[0];
+    expect(azure).toMatchObject({ target: 'azure tenant tenant-1', scope: 'scoutsuite' });
+    // ScoutSuite writes "undefined" when it could not tell the tenant.
+    expect(checks((await run({ provider_code: 'azure', account_id: 'undefined' })).records)[0]?.target).toBeUndefined();
+    const narrow = { ruleset_name: 'default', run_parameters: { services: ['s3', 'iam'], regions: ['eu-west-1'], excluded_regions: [], skipped_services: [] } };
+    const limited = checks((await run({ provider_code: 'aws', account_id: '111122223333', last_run: narrow })).records)[0];
+    expect(limited).toMatchObject({ target: 'aws account 111122223333', scope: 'scoutsuite:default:services=iam+s3:regions=eu-west-1' });
   });
 
   it('reads the full 1.8 MB AWS run', async () => {

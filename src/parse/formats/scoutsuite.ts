@@ -7,7 +7,7 @@
 import type { CheckStatus, FindingSeverity } from '../../model/types.js';
 import type { Parser } from '../parser.js';
 import { frameworkMappings } from './audit-common.js';
-import { clip, instant, isObject, pointerOf, readJson, RecordEmitter, schemaError, text, textList, type JsonObject, type RecordFields } from './common.js';
+import { clip, cloudTarget, instant, isObject, pointerOf, readJson, RecordEmitter, schemaError, scopeOf, text, textList, type JsonObject, type RecordFields } from './common.js';
 
 /** The assignment in front of the JSON (and a closing semicolon some versions add). */
 const assignment = /^\s*(?:(?:var|let|const)\s+)?scoutsuite_results\s*=/;
@@ -17,6 +17,8 @@ const SHOWN_ITEMS = 3;
 interface RunContext {
   file: string;
   resource: string | undefined;
+  target: string | undefined;
+  scope: string;
   observedAt: string | undefined;
   toolVersion: string | undefined;
 }
@@ -51,6 +53,30 @@ function complianceEntries(compliance: unknown): { tags: string[]; byName: [stri
   return { tags: [...new Set(tags)], byName: entries.map((c) => [text(c.name) ?? '', c.reference]) };
 }
 
+/**
+ * The account ScoutSuite scanned: an AWS account, a GCP project (or folder, or organization), an
+ * Azure tenant (its account_id for Azure; "undefined" when it could not tell).
+ */
+function targetOf(data: JsonObject): string | undefined {
+  const provider = text(data.provider_code);
+  if (provider === 'gcp') {
+    const gcp = ['project', 'folder', 'organization'].map((kind) => cloudTarget(provider, data[`${kind}_id`], undefined, kind));
+    return gcp.find((t) => t !== undefined);
+  }
+  const account = text(data.account_id);
+  return account === 'undefined' ? undefined : cloudTarget(provider, account, undefined, provider === 'azure' ? 'tenant' : undefined);
+}
+
+/** The ruleset run, and the services and regions it was limited to: a narrower run never closes what a wider one found. */
+function scopeOfRun(lastRun: JsonObject): string {
+  const parameters = isObject(lastRun.run_parameters) ? lastRun.run_parameters : {};
+  const limits = ['services', 'skipped_services', 'regions', 'excluded_regions'].flatMap((key) => {
+    const values = textList(parameters[key]).sort();
+    return values.length ? [`${key}=${values.join('+')}`] : [];
+  });
+  return scopeOf('scoutsuite', text(lastRun.ruleset_name), ...limits);
+}
+
 function ruleRecord(service: string, key: string, rule: unknown, at: RunContext, pointer: string): RecordFields | string {
   if (!isObject(rule)) return 'the rule is not an object';
   const checked = rule.checked_items ?? 0;
@@ -67,6 +93,8 @@ function ruleRecord(service: string, key: string, rule: unknown, at: RunContext,
     status,
     observedAt: at.observedAt,
     resource: at.resource,
+    target: at.target,
+    scope: at.scope,
     severity: levels[String(rule.level)],
     message: messageOf(status, checked, flagged, textList(rule.items)),
     tool: 'scoutsuite',
@@ -91,7 +119,7 @@ export const scoutsuiteParser: Parser = {
     if (!isObject(data) || !isObject(data.services)) return schemaError(sink, file, '/services', 'expected an object with a "services" map');
     const lastRun: JsonObject = isObject(data.last_run) ? data.last_run : {};
     const resource = text(data.account_id) ?? text(data.project_id) ?? text(data.subscription_id) ?? text(data.organization_id);
-    const at: RunContext = { file, resource, observedAt: instant(lastRun.time), toolVersion: text(lastRun.version) };
+    const at: RunContext = { file, resource, target: targetOf(data), scope: scopeOfRun(lastRun), observedAt: instant(lastRun.time), toolVersion: text(lastRun.version) };
 
     const out = new RecordEmitter(sink, file);
     for (const [service, body] of Object.entries(data.services)) {

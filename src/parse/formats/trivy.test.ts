@@ -38,6 +38,13 @@ describe('Trivy JSON', () => {
       place: { pointer: '/Results/0/Vulnerabilities/0' },
     });
     expect(records[2]?.resource).toBe('testdata/fixtures/images/alpine-310.tar.gz (alpine 3.10.2):libssl1.1');
+    // A snapshot of the image (an --input archive here); the package, without the OS release, is the finding.
+    expect(records.map((r) => [r.target, r.scope, r.identity])).toEqual([
+      ['testdata/fixtures/images/alpine-310.tar.gz', 'trivy:os-pkgs', 'testdata/fixtures/images/alpine-310.tar.gz:libcrypto1.1'],
+      ['testdata/fixtures/images/alpine-310.tar.gz', 'trivy:os-pkgs', 'testdata/fixtures/images/alpine-310.tar.gz:libcrypto1.1'],
+      ['testdata/fixtures/images/alpine-310.tar.gz', 'trivy:os-pkgs', 'testdata/fixtures/images/alpine-310.tar.gz:libssl1.1'],
+      ['testdata/fixtures/images/alpine-310.tar.gz', 'trivy:os-pkgs', 'testdata/fixtures/images/alpine-310.tar.gz:libssl1.1'],
+    ]);
     expect(parsed.diagnostics).toEqual([]);
   });
 
@@ -62,6 +69,15 @@ describe('Trivy JSON', () => {
       { check: 'github-pat', resource: 'secret.txt', location: 'secret.txt:1' },
     ]);
     expect(JSON.stringify(records)).not.toContain('GITHUB_PAT');
+    // `trivy fs .`: the folder Trivy ran in names no target; each result's scanner is its scope.
+    expect(records.map((r) => [r.category, r.scope])).toEqual([
+      ['vulnerability', 'trivy:lang-pkgs'],
+      ['vulnerability', 'trivy:lang-pkgs'],
+      ['misconfiguration', 'trivy:config'],
+      ['secret', 'trivy:secret'],
+      ['secret', 'trivy:secret'],
+    ]);
+    expect(records.some((r) => r.target !== undefined || r.identity !== undefined)).toBe(false);
     // This report has neither CreatedAt nor a Trivy version.
     expect(records[0]?.observedAt).toBeUndefined();
     expect(records[0]?.toolVersion).toBeUndefined();
@@ -115,6 +131,58 @@ describe('Trivy JSON', () => {
     ]);
     expect(checks(parsed.records)[2]?.severity).toBeUndefined();
     expect(parsed.diagnostics[0]).toMatchObject({ code: 'format/record-skipped', place: { pointer: '/Results/0/Misconfigurations/2' } });
+  });
+
+  describe('snapshots of an image', () => {
+    /** A monthly scan of one image: a new tag, a newer base image, an upgraded package still flawed. */
+    const imageScan = (reference: string, os: string, version: string, extra: Record<string, unknown> = {}) =>
+      JSON.stringify({
+        SchemaVersion: 2,
+        CreatedAt: '2026-11-18T06:00:00Z',
+        ArtifactName: reference,
+        ArtifactType: 'container_image',
+        Results: [
+          { Target: `${reference} (debian ${os})`, Class: 'os-pkgs', Type: 'debian', Vulnerabilities: [{ VulnerabilityID: 'CVE-2026-1234', PkgName: 'libssl3', InstalledVersion: version, Severity: 'HIGH' }] },
+          { Target: 'usr/src/app/package-lock.json', Class: 'lang-pkgs', Type: 'npm', Vulnerabilities: [{ VulnerabilityID: 'CVE-2026-9999', PkgName: 'lodash', InstalledVersion: '4.17.20', Severity: 'LOW' }] },
+          { Target: '/usr/src/app/.env', Class: 'secret', Secrets: [{ RuleID: 'aws-access-key-id', Title: 'AWS Access Key ID', Severity: 'CRITICAL', StartLine: 3 }] },
+        ],
+        ...extra,
+      });
+
+    it('gives the same target and identity to the same flaw in two tags of the image', async () => {
+      const november = checks((await parse('nov.json', imageScan('registry.example.com:5000/checkout-api:2026.11.18', '12.5', '3.0.11-1'))).records);
+      const december = checks((await parse('dec.json', imageScan('registry.example.com:5000/checkout-api:2026.12.16', '12.6', '3.0.13-1'))).records);
+      expect(november[0]).toMatchObject({
+        resource: 'registry.example.com:5000/checkout-api:2026.11.18 (debian 12.5):libssl3',
+        location: 'libssl3@3.0.11-1',
+        target: 'registry.example.com:5000/checkout-api',
+        scope: 'trivy:os-pkgs',
+        identity: 'registry.example.com:5000/checkout-api:libssl3',
+      });
+      const key = (r: CheckRecord) => [r.target, r.scope, r.check, r.identity ?? r.resource];
+      expect(december.map(key)).toEqual(november.map(key));
+      expect(december[0]?.resource).not.toBe(november[0]?.resource);
+      // Paths inside the image have no tag: their resource is their identity.
+      expect(november[1]).toMatchObject({ resource: 'usr/src/app/package-lock.json:lodash', scope: 'trivy:lang-pkgs', target: 'registry.example.com:5000/checkout-api' });
+      expect(november[2]).toMatchObject({ check: 'aws-access-key-id', resource: '/usr/src/app/.env', scope: 'trivy:secret' });
+      expect([november[1]?.identity, november[2]?.identity]).toEqual([undefined, undefined]);
+    });
+
+    it('takes an image named by digest without it', async () => {
+      const digest = `sha256:${'4f'.repeat(32)}`;
+      const [record] = checks((await parse('d.json', imageScan(`registry.example.com/checkout-api@${digest}`, '12.5', '3.0.11-1'))).records);
+      expect(record).toMatchObject({ target: 'registry.example.com/checkout-api', identity: 'registry.example.com/checkout-api:libssl3' });
+    });
+
+    it('names a repository by its URL without credentials, an absolute path as it is, and a relative one not at all', async () => {
+      // Trivy writes the artifact and its Metadata before the Results.
+      const Results = [{ Target: 'go.mod', Class: 'lang-pkgs', Vulnerabilities: [{ VulnerabilityID: 'CVE-2026-1', PkgName: 'golang.org/x/net' }] }];
+      const targetOf = async (artifact: Record<string, unknown>) => checks((await parse('r.json', JSON.stringify({ SchemaVersion: 2, ...artifact, Results }))).records)[0]?.target;
+      expect(await targetOf({ ArtifactName: 'https://oauth2:glpat-abc@gitlab.example.com/shop/api', ArtifactType: 'repository' })).toBe('https://gitlab.example.com/shop/api');
+      expect(await targetOf({ ArtifactName: '.', ArtifactType: 'repository', Metadata: { RepoURL: 'https://github.com/acme/shop', Branch: 'main' } })).toBe('https://github.com/acme/shop');
+      expect(await targetOf({ ArtifactName: '/builds/acme/shop', ArtifactType: 'filesystem' })).toBe('/builds/acme/shop');
+      expect(await targetOf({ ArtifactName: './shop', ArtifactType: 'filesystem' })).toBeUndefined();
+    });
   });
 
   it('rejects a truncated report with the line', async () => {

@@ -1,6 +1,6 @@
 import type { CheckStatus, Place } from '../../model/types.js';
 import type { Parser } from '../parser.js';
-import { classifiers, clip, get, InOrder, instant, isObject, list, namedSeverity, pointerOf, RecordEmitter, startsJson, streamDocument, targets, text } from './common.js';
+import { classifiers, clip, get, InOrder, instant, isObject, list, namedSeverity, pointerOf, RecordEmitter, scopeOf, startsJson, streamDocument, targets, text, untaggedImage, withoutCredentials } from './common.js';
 
 /**
  * Trivy's JSON report (SchemaVersion 2): per target, package vulnerabilities, IaC
@@ -17,6 +17,11 @@ const KINDS: Record<string, Kind> = { Vulnerabilities: 'vulnerability', Misconfi
 /** One entry of Results: a scanned target, and what its findings share. */
 interface Target {
   name: string;
+  /** The name as it stays from one scan of the artifact to the next (see stableName). */
+  stableName: string;
+  /** What the report is a snapshot of, and which of Trivy's scanners this result comes from. */
+  snapshot: string | undefined;
+  scope: string;
   file: string;
   out: RecordEmitter;
   toolVersion: string | undefined;
@@ -38,8 +43,24 @@ export const trivyParser: Parser = {
     let passesOnlyCounted = 0;
     const results = new InOrder<Target>(
       (i, report) => {
-        const name = text(get(list(get(report, 'Results'))[i], 'Target'));
-        if (name) return { name, file, out, toolVersion: text(get(report, 'Trivy', 'Version')), observedAt: instant(get(report, 'CreatedAt')), listedPasses: 0 };
+        const result = list(get(report, 'Results'))[i];
+        const name = text(get(result, 'Target'));
+        if (name) {
+          return {
+            name,
+            stableName: stableName(report, name),
+            snapshot: snapshotOf(report),
+            // Trivy does not record which scanners ran, but each result says which one it comes from
+            // (os-pkgs, lang-pkgs, config, secret, license): a report without, say, secret results
+            // never closes secrets found before, while its package results still close fixed packages.
+            scope: scopeOf('trivy', text(get(result, 'Class'))),
+            file,
+            out,
+            toolVersion: text(get(report, 'Trivy', 'Version')),
+            observedAt: instant(get(report, 'CreatedAt')),
+            listedPasses: 0,
+          };
+        }
         out.skip('the scan target has no Target name', { pointer: `/Results/${i}` });
         return undefined;
       },
@@ -91,13 +112,52 @@ export const trivyParser: Parser = {
   },
 };
 
+const IMAGE = 'container_image';
+/** An absolute path (POSIX or Windows) or a URL. */
+const ABSOLUTE = /^(?:\/|[a-z]:[\\/]|[a-z][a-z0-9+.-]*:\/\/)/i;
+
+/**
+ * What the report is a snapshot of: an image without its tag or digest (rebuilt, it is the same
+ * image), a repository by its URL. A relative path (`.`, `./app`) names where Trivy ran, not what it
+ * scanned: none then, and the evidence folder stands for it.
+ */
+function snapshotOf(report: unknown): string | undefined {
+  const name = text(get(report, 'ArtifactName'));
+  const type = text(get(report, 'ArtifactType'));
+  if (name && type === IMAGE) return untaggedImage(name);
+  const repository = text(get(report, 'Metadata', 'RepoURL'));
+  if (repository) return withoutCredentials(repository);
+  if (!name || ((type === 'filesystem' || type === 'repository') && !ABSOLUTE.test(name))) return undefined;
+  return withoutCredentials(name);
+}
+
+/**
+ * A result's target as it stays from one scan of the artifact to the next. The OS packages' result
+ * is named after the artifact with its OS release, `registry/app:2026.11.18 (debian 12.5)`: the
+ * image's tag changes with every build and the release with every base-image update, while a
+ * package and its flaw stay; both go (`registry/app`). Other results name paths inside the artifact.
+ */
+function stableName(report: unknown, name: string): string {
+  const artifact = text(get(report, 'ArtifactName'));
+  if (!artifact || (name !== artifact && !name.startsWith(`${artifact} (`))) return name;
+  return text(get(report, 'ArtifactType')) === IMAGE ? untaggedImage(artifact) : artifact;
+}
+
+/** The resource of a finding on `part` of a target (a package, a resource in a file), and its identity when the resource changes between scans. */
+function keyed({ name, stableName }: Target, part: string | undefined): { resource: string; identity?: string } {
+  const resource = part ? `${name}:${part}` : name;
+  const identity = part ? `${stableName}:${part}` : stableName;
+  return identity === resource ? { resource } : { resource, identity };
+}
+
 /** One finding; `suppressed` is why it was set aside (its status becomes skip), if it was. */
-function emit({ name: target, file, out, toolVersion, observedAt }: Target, kind: Kind, item: unknown, suppressed: string | undefined, place: Place): void {
+function emit(at: Target, kind: Kind, item: unknown, suppressed: string | undefined, place: Place): void {
+  const { name: target, file, out, toolVersion, observedAt, snapshot, scope } = at;
   if (!isObject(item)) {
     out.skip(`the ${kind} is not a JSON object`, place);
     return;
   }
-  const base = { format: 'trivy', file, place, tool: 'trivy', toolVersion, observedAt, category: kind };
+  const base = { format: 'trivy', file, place, tool: 'trivy', toolVersion, observedAt, category: kind, target: snapshot, scope };
   const skipped = suppressed !== undefined;
   if (kind === 'vulnerability') {
     const id = text(item.VulnerabilityID);
@@ -110,7 +170,8 @@ function emit({ name: target, file, out, toolVersion, observedAt }: Target, kind
       check: id,
       title: text(item.Title),
       status: skipped ? 'skip' : 'fail',
-      resource: pkg ? `${target}:${pkg}` : target,
+      // The package without its version: upgraded and still flawed, it is the same finding.
+      ...keyed(at, pkg),
       location: pkg ? `${pkg}${version ? `@${version}` : ''}` : undefined,
       severity: namedSeverity(item.Severity),
       message: skipped ? clip(suppressed) : fixed ? `fixed in ${fixed}` : text(item.Status) ? `vendor status: ${text(item.Status)}` : undefined,
@@ -130,7 +191,7 @@ function emit({ name: target, file, out, toolVersion, observedAt }: Target, kind
       title: text(item.Title),
       status,
       // Several resources of one file can fail the same check: keep them apart.
-      resource: resource ? `${target}:${resource}` : target,
+      ...keyed(at, resource),
       location: lineIn(target, cause.StartLine),
       severity: namedSeverity(item.Severity),
       message: clip(suppressed ?? item.Message),
@@ -144,7 +205,7 @@ function emit({ name: target, file, out, toolVersion, observedAt }: Target, kind
     check: rule,
     title: text(item.Title),
     status: skipped ? 'skip' : 'fail',
-    resource: target,
+    ...keyed(at, undefined),
     location: lineIn(target, item.StartLine),
     severity: namedSeverity(item.Severity),
     message: text(item.Title),

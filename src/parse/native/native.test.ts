@@ -31,6 +31,19 @@ describe('native check results', () => {
     expect(parsed.diagnostics[0]?.message).toMatch(/status/);
   });
 
+  it('reads an optional target: its rows are a snapshot of it, scoped by the format and tool', async () => {
+    const object = await parseFile(collectedFrom('t.json', JSON.stringify({ tool: 'backup-audit', results: [{ ...row, target: ' prod-eu ' }, row] })));
+    expect(object.records[0]).toMatchObject({ target: 'prod-eu', scope: 'native-json:backup-audit' });
+    // Without a target a row is an observation on its own.
+    expect(object.records[1]).not.toHaveProperty('target');
+    expect(object.records[1]).not.toHaveProperty('scope');
+    const csv = await parseFile(collectedFrom('t.csv', 'check,status,observed_at,target\nmfa.enforced,pass,2026-11-01T00:00:00Z,okta tenant acme\nmfa.enforced,fail,2026-11-01T00:00:00Z,\n'));
+    expect(csv.records[0]).toMatchObject({ target: 'okta tenant acme', scope: 'native-csv' });
+    expect(csv.records[1]).not.toHaveProperty('target');
+    const lines = await parseFile(collectedFrom('t.jsonl', `${JSON.stringify({ ...row, target: 'db-cluster-1' })}\n${JSON.stringify(row)}\n`));
+    expect(lines.records[0]).toMatchObject({ target: 'db-cluster-1', scope: 'native-jsonl' });
+  });
+
   it('rejects truncated JSON with the line and column', async () => {
     const parsed = await parseFile(collectedFrom('t.json', '[\n  {"check": "a", "status": "pass",\n'));
     expect(parsed.accepted).toBe(false);
@@ -70,6 +83,7 @@ describe('the canonical-row fast path', () => {
       severity: field(pick(undefined, 'high', 'info'), pick('', 'HIGH', 'urgent')),
       message: text,
       title: text,
+      target: text,
     },
     { requiredKeys: [] },
   );

@@ -3,6 +3,7 @@ import type { CheckRecord, Diagnostic, Place } from '../../model/types.js';
 import { diagnostic } from '../../diagnostics/codes.js';
 import { isCanonicalInstant } from '../../evaluate/dates.js';
 import type { ParseResult, ParseSink } from '../parser.js';
+import { scopeOf } from '../formats/common.js';
 
 const instant = z
   .string()
@@ -38,6 +39,8 @@ export const nativeRecordSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   message: optionalText,
   title: optionalText,
+  /** What the script checked, when its rows are a snapshot of it (see fromRow). */
+  target: optionalText,
 });
 
 export interface RowContext {
@@ -63,11 +66,11 @@ const kept = (v: unknown): v is string => typeof v === 'string' && v !== '' && v
 export function canonicalRow(raw: unknown): NativeRow | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
   const r = raw as Record<string, unknown>;
-  const { check, status, observed_at: at, controls, resource, severity, message, title } = r;
+  const { check, status, observed_at: at, controls, resource, severity, message, title, target } = r;
   if (!kept(check) || typeof status !== 'string' || !STATUSES.has(status)) return undefined;
   if (typeof at !== 'string' || !isCanonicalInstant(at)) return undefined;
   if (controls !== undefined && !(Array.isArray(controls) && controls.every(kept))) return undefined;
-  for (const v of [resource, message, title]) if (v !== undefined && !kept(v)) return undefined;
+  for (const v of [resource, message, title, target]) if (v !== undefined && !kept(v)) return undefined;
   if (severity !== undefined && !(typeof severity === 'string' && SEVERITIES.has(severity))) return undefined;
   return {
     check,
@@ -78,6 +81,7 @@ export function canonicalRow(raw: unknown): NativeRow | undefined {
     severity: severity as NativeRow['severity'],
     message: message as string | undefined,
     title: title as string | undefined,
+    target: target as string | undefined,
   };
 }
 
@@ -95,6 +99,12 @@ export function toCheckRecord(raw: unknown, at: RowContext): CheckRecord | Diagn
   return fromRow(parsed.data, at);
 }
 
+/**
+ * A row is an observation on its own, unless it names a target: then the file's rows are a snapshot of
+ * that target, and a newer file's rows for it that no longer fail close the older failures. The
+ * scope is the format (and the tool that wrote the rows, where the file names it): another script's
+ * rows about the same target check other things.
+ */
 function fromRow(r: NativeRow, at: RowContext): CheckRecord {
   return {
     type: 'check',
@@ -112,6 +122,7 @@ function fromRow(r: NativeRow, at: RowContext): CheckRecord {
     ...(r.message ? { message: r.message } : {}),
     ...(at.tool ? { tool: at.tool } : {}),
     ...(at.toolVersion ? { toolVersion: at.toolVersion } : {}),
+    ...(r.target ? { target: r.target, scope: scopeOf(at.format, at.tool) } : {}),
   };
 }
 

@@ -20,6 +20,11 @@ describe('untrusted workbooks are read in isolation', () => {
     expect(parsed.diagnostics[0]).toMatchObject({ code: 'native/invalid-record', place: { cell: 'Results!A3' } });
   });
 
+  it('reads the optional target column', async () => {
+    const parsed = await parseFile(collectedFrom('checks/t.xlsx', workbook([['check', 'status', 'observed_at', 'target'], ['mfa', 'pass', '2026-11-01T00:00:00Z', 'okta tenant acme']])));
+    expect(parsed.records[0]).toMatchObject({ target: 'okta tenant acme', scope: 'native-xlsx' });
+  });
+
   it('a __proto__ column cannot pollute the main process', async () => {
     const parsed = await parseFile(
       collectedFrom('checks/p.xlsx', workbook([['check', 'status', 'observed_at', '__proto__', 'constructor'], ['x', 'pass', '2026-11-01', 'polluted', 'polluted']])),
