@@ -12,6 +12,7 @@ import { compileMappingRule, type MappingSpec, type TargetRule } from '../config
 import { diagnostic } from '../diagnostics/codes.js';
 import { DiagnosticLimiter } from '../diagnostics/limit.js';
 import { isFutureDated, recordDate } from '../evaluate/evaluate.js';
+import { dayOfMs } from '../evaluate/period.js';
 import { createMapper } from '../map/map.js';
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
@@ -47,6 +48,14 @@ export interface IngestedFile {
   newest?: string;
   /** Records set aside as dated after the as-of date. */
   setAside: number;
+  /** The scans the file announces (a clean scan among them), when its parser does: target, scope, time in ms. */
+  snapshots?: AnnouncedScan[];
+}
+
+export interface AnnouncedScan {
+  target: string;
+  scope: string;
+  at: number;
 }
 
 /** A file to read, with the hash of what the store holds for its path (when that holds for this build). */
@@ -119,7 +128,19 @@ function createReader(settings: IngestSettings, catalog: Catalog): (collected: C
     let seq = 0;
     let newest: string | undefined;
     let setAside = 0;
+    const scans = new Map<string, AnnouncedScan>();
     const summary = await parseInto(collected, {
+      snapshot(announced) {
+        const at = Date.parse(announced.observedAt);
+        if (Number.isNaN(at) || dayOfMs(at) > settings.asOf) return;
+        const placed = withTarget({ ...announced, file: file.path }, configured);
+        if (!placed.target) return;
+        // Read from the tool's output like any field: a repository URL may carry a token.
+        const scan = { target: redactText(placed.target).text, scope: redactText(placed.scope ?? announced.format).text, at };
+        const key = `${scan.target}\u0000${scan.scope}`;
+        const seen = scans.get(key);
+        if (!seen || at < seen.at) scans.set(key, scan);
+      },
       record(found) {
         // Secrets are cut out first: nothing after this point, output or terminal, sees them.
         const { record: raw, redactions: cut } = redactRecord(found, found.type === 'note' && found.bodyLine !== undefined ? { noteBodyLine: found.bodyLine } : {});
@@ -160,6 +181,7 @@ function createReader(settings: IngestSettings, catalog: Catalog): (collected: C
     return {
       summary: { ...summary, diagnostics: [...named, ...limiter.all()] },
       ...stagedRows(staged.finish()),
+      ...(scans.size ? { snapshots: [...scans.values()] } : {}),
       notes,
       redactions,
       ...(newest !== undefined ? { newest } : {}),
@@ -174,7 +196,7 @@ function createReader(settings: IngestSettings, catalog: Catalog): (collected: C
  * own unless they or the config name a target. A snapshot's scope is at least its format: the same scan
  * written as CSV and as JSON never resolves itself.
  */
-export function withTarget(record: CheckRecord, configured: string | undefined): CheckRecord {
+export function withTarget<T extends { file: string; format: string; tool?: string; target?: string; scope?: string }>(record: T, configured: string | undefined): T {
   if (record.target) return record.scope ? record : { ...record, scope: record.format };
   const target = configured ?? (record.format.startsWith('native-') ? undefined : `${posix.dirname(record.file)} (${record.tool ?? record.format})`);
   return target ? { ...record, target, scope: record.scope ?? record.format } : record;

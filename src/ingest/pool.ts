@@ -173,6 +173,7 @@ async function ingestEvery(
           ...(result.newest !== undefined ? { newest: result.newest } : {}),
           result: serialize(toStore),
           ...(staged ? { staged } : {}),
+          ...(result.snapshots ? { snapshots: result.snapshots } : {}),
         });
         used.add(entry.id);
       } else if (staged) discardStaged(staged);

@@ -138,6 +138,7 @@ export async function parseInto(collected: CollectedFile, sink: ParseSink, regis
       }
       sink.diagnostic(d);
     },
+    snapshot: (announced) => sink.snapshot?.(announced),
   };
   try {
     const result = await parser.parse(source, counting);

@@ -22,6 +22,20 @@ export interface ParseSink {
   record(record: EvidenceRecord): void;
   /** A problem; an error about one record means that record was skipped (count it in invalidRecords). */
   diagnostic(diagnostic: Diagnostic): void;
+  /**
+   * The tool scanned this target and scope at this time, whatever it found: a clean scan reports no
+   * record, yet resolves what an earlier one found. Optional for a format whose records say it all.
+   */
+  snapshot?(snapshot: AnnouncedSnapshot): void;
+}
+
+/** A scan of a target and scope at a time, as a parser announces it (the target may be left to ingest's default). */
+export interface AnnouncedSnapshot {
+  format: string;
+  tool?: string;
+  target?: string;
+  scope?: string;
+  observedAt: string;
 }
 
 export interface ParseResult {

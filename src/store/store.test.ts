@@ -147,3 +147,20 @@ describe('a control\'s population', () => {
     ]);
   });
 });
+
+describe('a clean scan', () => {
+  it('is a snapshot though it reports nothing, and a file of errors alone is none', async () => {
+    const snapshots = await withStore(async (store) => {
+      await putRecords(store, [
+        check({ file: 'scans/jan.json', target: 'img', scope: 'trivy:os-pkgs', check: 'CVE-1', status: 'fail', observedAt: '2026-01-05T00:00:00.000Z' }),
+        check({ file: 'scans/failed-run.sarif', target: 'repo', scope: 'sarif:semgrep', check: 'semgrep:run-failed', status: 'error', observedAt: '2026-02-01T00:00:00.000Z' }),
+      ]);
+      await store.put({ path: 'scans/feb.json', sha256: 'x', settings: 'test', asOf: '2026-11-23', setAside: 0, result: new Uint8Array(), snapshots: [{ target: 'img', scope: 'trivy:os-pkgs', at: Date.parse('2026-02-05T00:00:00Z') }] });
+      return store.snapshots(Date.parse('2026-12-31T00:00:00Z'));
+    });
+    expect(snapshots.map((s) => [s.target, s.file, new Date(s.at).toISOString().slice(0, 10), s.checks])).toEqual([
+      ['img', 'scans/feb.json', '2026-02-05', undefined],
+      ['img', 'scans/jan.json', '2026-01-05', undefined],
+    ].sort((a, b) => String(a[2]).localeCompare(String(b[2]))));
+  });
+});

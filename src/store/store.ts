@@ -15,7 +15,7 @@ import type { CheckStatus, ControlMapping, FindingSeverity, FrameworkId, Place }
 import { discardStaged, type StagedRows } from './staging.js';
 
 /** Bump when the tables change: an older store is emptied and filled again. */
-const SCHEMA_VERSION = '2';
+const SCHEMA_VERSION = '3';
 
 /** DuckDB's memory for the store: it spills to its temporary folder beyond this. */
 const MEMORY_LIMIT = '128MB';
@@ -53,6 +53,8 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS control_sets(key VARCHAR PRIMARY KEY, mappings VARCHAR NOT NULL)`,
   // Each set's controls one per row, for questions asked per control.
   `CREATE TABLE IF NOT EXISTS control_members(key VARCHAR NOT NULL, framework VARCHAR NOT NULL, control VARCHAR NOT NULL)`,
+  // Scans a file announces, a clean one among them (no observation says it took place).
+  `CREATE TABLE IF NOT EXISTS snapshots(file INTEGER NOT NULL, target VARCHAR NOT NULL, scope VARCHAR NOT NULL, at_ms BIGINT NOT NULL)`,
   // A finding is (target, check, identity or resource); a snapshot is what one file reports of a target and scope.
   `CREATE TABLE IF NOT EXISTS observations(
      file INTEGER NOT NULL, seq INTEGER NOT NULL, target VARCHAR, scope VARCHAR, "check" VARCHAR NOT NULL, identity VARCHAR,
@@ -73,10 +75,18 @@ const listOf = (value: unknown): string[] => (value instanceof DuckDBListValue ?
 const BATCH_FILES = 512;
 const BATCH_ROWS = 250_000;
 
+/** A scan a file announces: its target and scope, and when (ms). */
+export interface AnnouncedSnapshot {
+  target: string;
+  scope: string;
+  at: number;
+}
+
 interface Pending extends StoredFile {
   settings: string;
   result: Uint8Array;
   staged?: StagedRows;
+  snapshots?: AnnouncedSnapshot[];
 }
 
 export class Store {
@@ -143,12 +153,12 @@ export class Store {
     for (const statement of SCHEMA) await this.db.run(statement);
     const version = (await this.db.runAndReadAll(`SELECT value FROM meta WHERE key = 'schema'`)).getRows()[0]?.[0];
     if (version !== SCHEMA_VERSION) {
-      for (const table of ['observations', 'control_sets', 'files', 'meta']) await this.db.run(`DROP TABLE IF EXISTS ${table}`);
+      for (const table of ['observations', 'snapshots', 'control_members', 'control_sets', 'files', 'meta']) await this.db.run(`DROP TABLE IF EXISTS ${table}`);
       for (const statement of SCHEMA) await this.db.run(statement);
       await this.db.run(`INSERT INTO meta VALUES ('schema', ${quoted(SCHEMA_VERSION)})`);
     }
     // A build stopped while loading a file leaves rows no file entry owns.
-    await this.db.run(`DELETE FROM observations WHERE file NOT IN (SELECT id FROM files)`);
+    for (const table of ['observations', 'snapshots']) await this.db.run(`DELETE FROM ${table} WHERE file NOT IN (SELECT id FROM files)`);
     for (const [id, path] of (await this.db.runAndReadAll(`SELECT id, path FROM files`)).getRows()) {
       this.pathIds.set(path as string, id as number);
       this.nextId = Math.max(this.nextId, (id as number) + 1);
@@ -179,12 +189,12 @@ export class Store {
    * Keep what reading a file gave, replacing whatever the store held for its path: its result, and the
    * rows it staged (loaded with others, then their staging file removed).
    */
-  async put(entry: Omit<StoredFile, 'id'> & { settings: string; result: Uint8Array; staged?: StagedRows }): Promise<StoredFile> {
+  async put(entry: Omit<StoredFile, 'id'> & { settings: string; result: Uint8Array; staged?: StagedRows; snapshots?: AnnouncedSnapshot[] }): Promise<StoredFile> {
     const id = this.nextId++;
     this.pending.push({ ...entry, id });
     this.pendingRows += entry.staged?.rows ?? 0;
     if (this.pending.length >= BATCH_FILES || this.pendingRows >= BATCH_ROWS) await this.flush();
-    const { result: _result, staged: _staged, settings: _settings, ...stored } = entry;
+    const { result: _result, staged: _staged, settings: _settings, snapshots: _snapshots, ...stored } = entry;
     return { id, ...stored };
   }
 
@@ -196,9 +206,11 @@ export class Store {
     this.pendingRows = 0;
     const replaced = batch.map((p) => this.pathIds.get(p.path)).filter((id): id is number => id !== undefined);
     if (replaced.length) {
-      await this.db.run(`DELETE FROM observations WHERE file IN (${replaced.join(', ')})`);
+      for (const table of ['observations', 'snapshots']) await this.db.run(`DELETE FROM ${table} WHERE file IN (${replaced.join(', ')})`);
       await this.db.run(`DELETE FROM files WHERE id IN (${replaced.join(', ')})`);
     }
+    const announced = batch.flatMap((p) => (p.snapshots ?? []).map((a) => `(${p.id}, ${quoted(a.target)}, ${quoted(a.scope)}, ${Math.round(a.at)})`));
+    if (announced.length) await this.db.run(`INSERT INTO snapshots VALUES ${announced.join(', ')}`);
     for (const p of batch) this.pathIds.set(p.path, p.id);
     const staged = batch.filter((p): p is Pending & { staged: StagedRows } => p.staged !== undefined);
     try {
@@ -242,7 +254,7 @@ export class Store {
     await this.flush();
     for (const [path, id] of this.pathIds) if (!ids.has(id)) this.pathIds.delete(path);
     const list = [...ids].join(', ') || 'NULL';
-    await this.db.run(`DELETE FROM observations WHERE file NOT IN (${list})`);
+    for (const table of ['observations', 'snapshots']) await this.db.run(`DELETE FROM ${table} WHERE file NOT IN (${list})`);
     await this.db.run(`DELETE FROM files WHERE id NOT IN (${list})`);
   }
 
@@ -308,12 +320,20 @@ export class Store {
    */
   async snapshots(until: number): Promise<Snapshot[]> {
     const found: Snapshot[] = [];
+    // A file's verdicts on a target and scope are a snapshot of it (a file of errors alone is no scan);
+    // so is a scan the file announced, clean ones among them.
     const chunks = this.rows(
-      `SELECT o.target, coalesce(o.scope, ''), min(o.observed_ms) AS at, f.path,
-              CASE WHEN bool_or(o.status = 'pass') THEN list(DISTINCT o."check" ORDER BY o."check") END
-       FROM observations o JOIN files f ON f.id = o.file
-       WHERE o.target IS NOT NULL AND o.observed_ms IS NOT NULL AND o.observed_ms <= $until
-       GROUP BY o.target, coalesce(o.scope, ''), f.path
+      `WITH reported AS (
+         SELECT o.file, o.target, coalesce(o.scope, '') AS scope, min(o.observed_ms) AS at,
+                CASE WHEN bool_or(o.status = 'pass') THEN list(DISTINCT o."check" ORDER BY o."check") END AS checks
+         FROM observations o
+         WHERE o.target IS NOT NULL AND o.observed_ms IS NOT NULL AND o.observed_ms <= $until
+         GROUP BY o.file, o.target, coalesce(o.scope, '')
+         HAVING bool_or(o.status IN ('pass', 'fail'))),
+       announced AS (SELECT file, target, scope, min(at_ms) AS at FROM snapshots WHERE at_ms <= $until GROUP BY ALL)
+       SELECT coalesce(r.target, a.target) AS target, coalesce(r.scope, a.scope) AS scope, least(r.at, a.at) AS at, f.path, r.checks
+       FROM reported r FULL OUTER JOIN announced a ON a.file = r.file AND a.target = r.target AND a.scope = r.scope
+       JOIN files f ON f.id = coalesce(r.file, a.file)
        ORDER BY 1, 2, 3, 4`,
       { until },
     );

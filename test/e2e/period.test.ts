@@ -62,6 +62,18 @@ describe('the demo history over 2026-05-01 to 2026-10-31', () => {
     expect(control('A.8.13').period!.population).toBeGreaterThan(200);
   });
 
+  it('monthly scans of one image tagged anew: one finding per CVE and package across tags, resolved when a newer scan no longer has it', () => {
+    const busybox = control('A.8.8').period!.deviations.filter((d) => d.check === 'CVE-2024-58251');
+    expect(busybox.map((d) => [d.from, d.to, d.open, d.resource])).toEqual([
+      ['2026-05-19', '2026-10-31', true, 'fjordline/checkout-api:2026.11.18 (alpine 3.22.1):busybox'],
+      ['2026-05-19', '2026-10-31', true, 'fjordline/checkout-api:2026.11.18 (alpine 3.22.1):busybox-binsh'],
+      ['2026-05-19', '2026-10-31', true, 'fjordline/checkout-api:2026.11.18 (alpine 3.22.1):ssl_client'],
+    ]);
+    expect(deviations('A.8.8')).toContainEqual(['check-failed', '2026-05-19', '2026-06-16', false, 'CVE-2025-26519', 'fjordline/checkout-api:2026.05.19 (alpine 3.22.0):musl']);
+    // At the as-of date the November scan counts: what it no longer has is resolved, not failing.
+    expect(control('A.8.8').status).toBe('deficient');
+  });
+
   it('a missed privileged-access review and an unfixed finding throughout', () => {
     expect(deviations('A.8.2')).toContainEqual(['cadence-missed', '2026-08-21', '2026-09-14', false, '', '']);
     expect(deviations('A.8.24')).toContainEqual(['check-failed', '2026-05-20', '2026-10-31', true, 'prowler:s3_bucket_kms_encryption', 'arn:aws:s3:::fjl-legacy-merchant-exports']);
@@ -75,10 +87,15 @@ describe('the demo history over 2026-05-01 to 2026-10-31', () => {
     const { remediation } = manifest;
     expect(remediation.window).toEqual({ from: '2026-05-01', to: '2026-10-31' });
     expect(remediation.sla).toEqual({ critical: 15, high: 30, medium: 90, low: 180 });
-    expect(remediation.bySeverity.critical).toEqual({ opened: 1, resolved: 1, withinSla: 0, breached: 1, open: 0 });
-    // Still open past its deadline comes first, then fixed late.
+    // Two critical findings, both fixed late: the Go toolchain's request smuggling (a clean scan of the
+    // binary on 2026-08-18) and the public bucket (gone from the October scan).
+    expect(remediation.bySeverity.critical).toEqual({ opened: 2, resolved: 2, withinSla: 0, breached: 2, open: 0 });
+    // The musl CVE fixed in the next image within 30 days; the admin without MFA fixed late; a restore test still failing.
+    expect(remediation.bySeverity.high).toEqual({ opened: 3, resolved: 2, withinSla: 1, breached: 1, open: 1 });
+    // Still open past its deadline comes first, then fixed late, the most severe first.
     expect(remediation.items[0]).toMatchObject({ check: 'prowler:s3_bucket_kms_encryption', severity: 'medium', opened: '2026-05-20', open: true, breached: true, daysOpen: 164 });
-    expect(remediation.items[1]).toMatchObject({ check: 'prowler:s3_bucket_public_access', severity: 'critical', opened: '2026-08-20', resolved: '2026-10-20', by: 'absent', breached: true, daysOpen: 61 });
+    expect(remediation.items[1]).toMatchObject({ check: 'CVE-2025-22871', resource: 'usr/local/bin/checkout-api:stdlib', severity: 'critical', opened: '2026-05-19', resolved: '2026-08-18', by: 'absent', breached: true, daysOpen: 91 });
+    expect(remediation.items[2]).toMatchObject({ check: 'prowler:s3_bucket_public_access', severity: 'critical', opened: '2026-08-20', resolved: '2026-10-20', by: 'absent', breached: true, daysOpen: 61 });
     expect(remediation.itemCount).toBe(remediation.items.length);
   });
 

@@ -72,8 +72,15 @@ export const sarifParser: Parser = {
     const runs = new InOrder<Run>(
       (i, log) => openRun(runIn(log, i), i, file, out),
       (i, run, log) => {
+        if (!run) return;
+        const invocation = list(get(runIn(log, i), 'invocations'))[0];
         // A run whose invocations follow its results: its failure is only known now.
-        if (run && !run.invocationRead) reportFailure(run, list(get(runIn(log, i), 'invocations'))[0], out);
+        if (!run.invocationRead) reportFailure(run, invocation, out);
+        // A completed run is a scan of its target, with or without results: it resolves what an earlier one reported.
+        const observedAt = run.observedAt ?? timeOf(invocation);
+        if (observedAt && get(invocation, 'executionSuccessful') !== false) {
+          sink.snapshot?.({ format: 'sarif', ...(run.tool ? { tool: run.tool } : {}), ...(run.target ? { target: run.target } : {}), scope: run.scope, observedAt });
+        }
       },
     );
     const read = await streamDocument(source, sink, {

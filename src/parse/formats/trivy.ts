@@ -82,6 +82,8 @@ export const trivyParser: Parser = {
         });
         const successes = get(result, 'MisconfSummary', 'Successes');
         if (typeof successes === 'number' && successes > target.listedPasses) passesOnlyCounted += successes - target.listedPasses;
+        // A result with nothing found is a clean scan of its target: it resolves what an earlier scan found.
+        if (target.observedAt) sink.snapshot?.({ format: 'trivy', tool: 'trivy', ...(target.snapshot ? { target: target.snapshot } : {}), scope: target.scope, observedAt: target.observedAt });
       },
     );
     const read = await streamDocument(source, sink, {
