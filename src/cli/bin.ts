@@ -1,12 +1,18 @@
 #!/usr/bin/env node
-import { main } from './main.js';
+import { quickAnswer } from './quick.js';
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`legible: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 70;
-  },
-);
+const argv = process.argv.slice(2);
+const quick = quickAnswer(argv, process.stdout.isTTY ? process.stdout.columns : undefined);
+if (quick !== undefined) process.stdout.write(quick);
+else {
+  const { main } = await import('./main.js');
+  await main(argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`legible: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

@@ -330,7 +330,7 @@ async function runInit(dir: string, asOf: string, io: Io): Promise<number> {
 class UsageError extends Error {}
 
 /** The CLI as a function: parses argv, runs the pipeline, prints, and returns the exit code. */
-export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+export async function main(argv: string[], io: Io = defaultIo, width = Math.min(100, process.stdout.columns || 100)): Promise<number> {
   let code = 0;
   const cli = yargs(argv)
     .scriptName('legible')
@@ -452,7 +452,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       // Stop here: a fail handler that returns lets yargs go on to run the command.
       throw error && !message ? error : new UsageError(message || error?.message || 'usage error');
     })
-    .wrap(Math.min(100, process.stdout.columns || 100));
+    .wrap(width);
   let helpOrVersion = false;
   try {
     await cli.parseAsync(argv, {}, (_err, parsed, output) => {
