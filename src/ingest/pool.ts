@@ -140,26 +140,33 @@ async function ingestEvery(
   // One connection to the store: its reads and writes go one after the other, in the order results come.
   let queue = Promise.resolve();
   const inOrder = (work: () => Promise<void>) => (queue = queue.then(work));
-  const fromStore = async (entry: StoredFile, file: InputFile, index: number, hashedAt?: number) => {
-    const result = deserialize(await store.result(entry)) as IngestedFile;
+  const fromStore = (entry: StoredFile, bytes: Uint8Array, file: InputFile, index: number, hashedAt?: number) => {
+    const result = deserialize(bytes) as IngestedFile;
     used.add(entry.id);
     consume({ ...result, summary: { ...result.summary, file }, cached: true, ...(hashedAt !== undefined ? { hashedAt } : {}) }, index);
   };
   const tasks: IngestTask[] = [];
   const pending: number[] = [];
+  const hits: { entry: StoredFile; index: number }[] = [];
   for (const [i, collected] of files.entries()) {
     const entry = collected.rejection ? undefined : stored.get(collected.file.path);
     const holds = entry && holdsFor(entry, settings.asOf) ? entry : undefined;
-    if (holds && collected.file.sha256 === holds.sha256) await fromStore(holds, collected.file, i);
+    if (holds && collected.file.sha256 === holds.sha256) hits.push({ entry: holds, index: i });
     else {
       tasks[i] = { collected, ...(holds && !collected.file.sha256 ? { stored: holds.sha256 } : {}) };
       pending.push(i);
     }
   }
+  // What unchanged files gave, read from the store in one go rather than a query each.
+  const results = await store.results(hits.map((h) => h.entry));
+  for (const { entry, index } of hits) fromStore(entry, results.get(entry.id)!, files[index]!.file, index);
   const done = (result: Ingested, index: number) =>
     inOrder(async () => {
       const task = tasks[index]!;
-      if (result.unchanged) return fromStore(stored.get(task.collected.file.path)!, { ...task.collected.file, sha256: result.sha256 }, index, result.hashedAt);
+      if (result.unchanged) {
+        const entry = stored.get(task.collected.file.path)!;
+        return fromStore(entry, (await store.results([entry])).get(entry.id)!, { ...task.collected.file, sha256: result.sha256 }, index, result.hashedAt);
+      }
       const { staged, ...kept } = result;
       const { hashedAt: _hashedAt, ...toStore } = kept;
       // A file that could not be read at all is not kept: it is tried again next time.

@@ -9,7 +9,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, DuckDBListValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { createRequire } from 'node:module';
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import type { ControlActivity, FindingHistory, HistoryEntry, Observation, Snapshot } from '../model/evaluation.js';
 import type { CheckStatus, ControlMapping, FindingSeverity, FrameworkId, Place } from '../model/types.js';
 import { discardStaged, type StagedRows } from './staging.js';
@@ -68,8 +69,12 @@ const STAGED_COLUMNS = `{s: 'INTEGER', tg: 'VARCHAR', sc: 'VARCHAR', k: 'VARCHAR
 const FINDING = `coalesce(o.target, ''), o."check", coalesce(o.identity, o.resource, '')`;
 const FINDING_KEY = `concat_ws(chr(0), ${FINDING})`;
 
+// Required, not imported: Node's ESM loader scans each of the package's ~180 CommonJS files for its
+// exports first, which doubles the time DuckDB takes to load (350 ms against 175 ms here).
+const duckdb = createRequire(import.meta.url)('@duckdb/node-api') as typeof import('@duckdb/node-api');
+
 const quoted = (text: string) => `'${text.replace(/'/g, "''")}'`;
-const listOf = (value: unknown): string[] => (value instanceof DuckDBListValue ? (value.items as string[]) : []);
+const listOf = (value: unknown): string[] => (value instanceof duckdb.DuckDBListValue ? (value.items as string[]) : []);
 
 /** Files put are loaded together, so many small files cost one load, not one each. */
 const BATCH_FILES = 512;
@@ -136,7 +141,7 @@ export class Store {
     mkdirSync(join(folder, 'tmp'), { recursive: true });
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(join(folder, 'legible.duckdb'), { memory_limit: MEMORY_LIMIT, temp_directory: join(folder, 'tmp') });
+      instance = await duckdb.DuckDBInstance.create(join(folder, 'legible.duckdb'), { memory_limit: MEMORY_LIMIT, temp_directory: join(folder, 'tmp') });
     } catch (error) {
       if (temporary) rmSync(folder, { recursive: true, force: true });
       throw error;
@@ -178,11 +183,18 @@ export class Store {
     return found;
   }
 
-  /** What reading a stored file gave, as it was put. */
-  async result(file: StoredFile): Promise<Uint8Array> {
-    const value = (await this.db.runAndReadAll(`SELECT result FROM files WHERE id = $id`, { id: file.id })).getRows()[0]?.[0];
-    if (!value || typeof value !== 'object' || !('bytes' in value)) throw new Error(`the store has no result for ${file.path}`);
-    return value.bytes as Uint8Array;
+  /** What reading each of these stored files gave, as it was put, by id. */
+  async results(files: readonly StoredFile[]): Promise<Map<number, Uint8Array>> {
+    const found = new Map<number, Uint8Array>();
+    for (let i = 0; i < files.length; i += 1000) {
+      const ids = files.slice(i, i + 1000).map((f) => f.id);
+      for (const [id, value] of (await this.db.runAndReadAll(`SELECT id, result FROM files WHERE id IN (${ids.join(', ')})`)).getRows()) {
+        if (value && typeof value === 'object' && 'bytes' in value) found.set(id as number, value.bytes as Uint8Array);
+      }
+    }
+    const missing = files.find((f) => !found.has(f.id));
+    if (missing) throw new Error(`the store has no result for ${missing.path}`);
+    return found;
   }
 
   /**
