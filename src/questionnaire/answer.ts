@@ -166,7 +166,7 @@ function fit(sentences: Sentence[]): string {
     left++;
   }
   const room = JUSTIFICATION_CHARS - (left ? more(left).length + 1 : 0);
-  for (const rank of [...new Set(sentences.map((s) => s.rank))].filter((r) => r !== GAP).sort()) {
+  for (const rank of [...new Set(sentences.map((s) => s.rank))].filter((r) => r !== GAP).sort((a, b) => a - b)) {
     sentences.forEach((s, i) => {
       if (s.rank === rank && length + s.text.length + 1 <= room) add(i);
     });
