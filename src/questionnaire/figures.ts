@@ -162,7 +162,7 @@ export function deviationSentence(
     const longest = [...list].sort((a, b) => days(b) - days(a) || a.from.localeCompare(b.from))[0]!;
     parts.push(
       list.length <= 2
-        ? `${kindWords[kind]} ${list.map((s) => `from ${s.from} to ${s.to}`).join(' and ')}`
+        ? `${kindWords[kind]} ${list.map((s) => (s.from === s.to ? `on ${s.from}` : `from ${s.from} to ${s.to}`)).join(' and ')}`
         : `${kindWords[kind]} in ${list.length} stretches, the longest from ${longest.from} to ${longest.to}`,
     );
   }
