@@ -10,6 +10,7 @@ import { compareWithPrevious, type PreviousManifest } from '../evaluate/compare.
 import type { Evaluation } from '../model/evaluation.js';
 import type { Diagnostic, FrameworkId, InputSummary, NoteRecord } from '../model/types.js';
 import { answerQuestionnaire, builtInQuestions } from '../questionnaire/answer.js';
+import { questionnaireMethod } from '../questionnaire/method.js';
 import type { Redaction } from '../redact/redact.js';
 import { boardViewModel } from './board-view.js';
 import { newestByFile } from './citations.js';
@@ -93,7 +94,9 @@ export async function renderDocument(spec: DocumentSpec, ctx: DocumentContext): 
     }
     case 'insurance-pdf': {
       const render = await loadTemplates(config.templatesDir);
-      const markdown = await render('insurance-questionnaire.md.hbs', insuranceViewModel(answers(), inputs, config, config.asOf, newestByFile(evaluation)));
+      const answered = answers();
+      const view = insuranceViewModel(answered, questionnaireMethod(answered, evaluation), inputs, config, config.asOf, newestByFile(evaluation));
+      const markdown = await render('insurance-questionnaire.md.hbs', view);
       return pdf(markdown, 'Cyber-insurance questionnaire', `Answers computed from evidence as of ${config.asOf}`, 'insurance');
     }
     case 'board': {
@@ -107,7 +110,9 @@ export async function renderDocument(spec: DocumentSpec, ctx: DocumentContext): 
       return workbook('Statement of Applicability', statementOfApplicabilitySheets(evaluation, catalog, inputs, config.asOf));
     case 'evidence-index':
       return workbook('Evidence index', evidenceIndexSheets(inputs, evaluation));
-    case 'insurance-xlsx':
-      return workbook('Cyber-insurance questionnaire', questionnaireSheets(answers(), { organization: config.organization, asOf: config.asOf }));
+    case 'insurance-xlsx': {
+      const answered = answers();
+      return workbook('Cyber-insurance questionnaire', questionnaireSheets(answered, questionnaireMethod(answered, evaluation), { organization: config.organization, asOf: config.asOf }));
+    }
   }
 }

@@ -1,13 +1,21 @@
 import type { DocumentConfig } from './documents.js';
 import type { InputSummary } from '../model/types.js';
 import type { QuestionAnswer } from '../questionnaire/answer.js';
+import type { QuestionnaireMethod } from '../questionnaire/method.js';
 import { statusLabel } from './labels.js';
 import { escapeViewModel } from './markdown-escape.js';
 import { HASH_PREFIX } from './view-model.js';
 import { citeFiles, NAMED_FILES } from './citations.js';
 
 /** The insurer's view: every answer with its computed justification and the evidence cited. */
-export function insuranceViewModel(answers: QuestionAnswer[], inputs: InputSummary[], config: DocumentConfig, asOf: string, newest: ReadonlyMap<string, string> = new Map()) {
+export function insuranceViewModel(
+  answers: QuestionAnswer[],
+  method: QuestionnaireMethod,
+  inputs: InputSummary[],
+  config: DocumentConfig,
+  asOf: string,
+  newest: ReadonlyMap<string, string> = new Map(),
+) {
   const hashOf = new Map(inputs.map((i) => [i.file.path, i.file.sha256]));
   const inputOf = new Map(inputs.map((i) => [i.file.path, i]));
   const notes = new Set(inputs.filter((i) => i.format === 'note').map((i) => i.file.path));
@@ -36,5 +44,6 @@ export function insuranceViewModel(answers: QuestionAnswer[], inputs: InputSumma
       controls: a.controls.map((c) => ({ id: c.id, status: statusLabel[c.status].toLowerCase() })),
       ...citedEvidence(a.evidence),
     })),
+    method,
   });
 }

@@ -6,6 +6,7 @@ import { loadCatalog } from '../../catalog/catalog.js';
 import { evaluateRecords } from '../../../test/helpers/store.js';
 import type { CheckRecord, EvidenceRecord, InputSummary, NoteRecord } from '../../model/types.js';
 import { answerQuestionnaire, builtInQuestions } from '../../questionnaire/answer.js';
+import { questionnaireMethod } from '../../questionnaire/method.js';
 import { statusLabel } from '../labels.js';
 import { evidenceIndexSheets, questionnaireSheets, statementOfApplicabilitySheets } from './outputs.js';
 import { writeWorkbook, type SheetSpec } from './workbook.js';
@@ -218,7 +219,8 @@ describe('evidence index', () => {
 
 describe('questionnaire', () => {
   const answers = answerQuestionnaire(builtInQuestions(), evaluation);
-  const { rows } = roundTrip(questionnaireSheets(answers, { organization: 'Fjordline Payments AS', asOf }));
+  const method = questionnaireMethod(answers, evaluation);
+  const { rows } = roundTrip(questionnaireSheets(answers, method, { organization: 'Fjordline Payments AS', asOf }));
 
   it('writes the answers exactly as answerQuestion gives them', () => {
     const sheet = rows('Answers');
@@ -252,5 +254,15 @@ describe('questionnaire', () => {
     expect(cover['Resting only on practitioner notes']).toBe(notesOnly.join(', '));
     expect(cover['Requiring the signer']).toBe('F1, G1');
     expect(cover.Signature).toBe('Signed: ____  Name: ____  Date: ____');
+  });
+
+  it('has a method sheet with the rules, the evidence each question selects, and the limits', () => {
+    const sheet = rows('Method').slice(1);
+    expect(sheet.filter((r) => r[0] === 'Rule').map((r) => r[1])).toEqual(method.rules);
+    expect(sheet.filter((r) => r[0] === 'Limit').map((r) => r[1])).toEqual(method.limits);
+    const i1 = sheet.find((r) => r[0] === 'I1 selects')![1];
+    expect(i1).toBe(answers.find((a) => a.id === 'I1')!.selection!.join('\n'));
+    expect(i1).toMatch(/^identity-provider \(single sign-on\) policies requiring MFA: checks okta\.mfa\*/);
+    expect(sheet.some((r) => r[0] === 'B1 selects')).toBe(false);
   });
 });

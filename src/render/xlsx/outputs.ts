@@ -3,6 +3,7 @@ import type { ControlEvaluation, Evaluation } from '../../model/evaluation.js';
 import { statusOrder } from '../../model/evaluation.js';
 import type { FrameworkId, InputSummary } from '../../model/types.js';
 import type { QuestionAnswer } from '../../questionnaire/answer.js';
+import type { QuestionnaireMethod } from '../../questionnaire/method.js';
 import { statusLabel, statusMeaning } from '../labels.js';
 import { CELL_TEXT_LIMIT, type CellValue, type SheetSpec } from './workbook.js';
 import { HASH_PREFIX } from '../view-model.js';
@@ -217,8 +218,8 @@ export function evidenceIndexSheets(inputs: InputSummary[], evaluation: Evaluati
 
 const listOrNone = (ids: string[]) => (ids.length ? ids.join(', ') : 'None');
 
-/** The questionnaire: a cover sheet that states what the answers rest on, then the answers. */
-export function questionnaireSheets(answers: QuestionAnswer[], meta: { organization: string; asOf: string }): SheetSpec[] {
+/** The questionnaire: a cover sheet that states what the answers rest on, the answers, then how they were made. */
+export function questionnaireSheets(answers: QuestionAnswer[], method: QuestionnaireMethod, meta: { organization: string; asOf: string }): SheetSpec[] {
   const dates = answers.map((a) => a.latestEvidence).filter((d): d is string => d !== undefined).sort();
   const range = dates.length
     ? `${dates[0]} to ${dates.at(-1)} (the newest evidence behind each answer; older evidence is cited in the packs)`
@@ -236,7 +237,7 @@ export function questionnaireSheets(answers: QuestionAnswer[], meta: { organizat
     ['Requiring the signer', listOrNone(ids('signer'))],
     [
       'Before signing',
-      'Each answer comes from the evidence alone: Yes only where fresh evidence shows every mapped control operating. Confirm that the evidence covers the whole population each question names (all mailboxes, all remote access, all devices); where it does not, answer Partial and name the exceptions. legible never signs for the company.',
+      'Each answer comes from the evidence alone: Yes only where fresh evidence shows every mapped control operating, as far as the evidence the question selects goes (see Method). Confirm that the evidence covers the whole population each question names (all mailboxes, all remote access, all devices); where it does not, answer Partial and name the exceptions. legible never signs for the company.',
     ],
     ['Signature', 'Signed: ____  Name: ____  Date: ____'],
   ];
@@ -267,6 +268,16 @@ export function questionnaireSheets(answers: QuestionAnswer[], meta: { organizat
         { header: 'Latest evidence date', width: 12 },
       ],
       rows,
+    },
+    {
+      name: 'Method',
+      columns: [{ header: 'Item', width: 18 }, { header: 'Text', width: 120 }],
+      rows: [
+        ...method.rules.map((text): CellValue[] => ['Rule', text]),
+        ...method.selections.map(({ id, lines }): CellValue[] => [`${id} selects`, lines.join('\n')]),
+        ...method.limits.map((text): CellValue[] => ['Limit', text]),
+      ],
+      autofilter: false,
     },
   ];
 }
