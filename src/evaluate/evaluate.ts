@@ -70,7 +70,8 @@ function keepWorst<T extends Ranked>(list: T[], item: Ranked, build: () => T, li
 
 interface ChecksAccumulator {
   summary: ChecksSummary;
-  passing: Map<string, number>;
+  /** Per check: resources passing, and of those passing within the freshness window. */
+  passing: Map<string, { resources: number; fresh: number }>;
   freshPasses: number;
   /** Days on which checks ran to a verdict (pass or fail): bounded by the calendar, not by findings. */
   ranDays: Set<string>;
@@ -203,7 +204,10 @@ export function gatherer(input: EvaluationContext): { add(o: Observation): void;
       if (o.status === 'fail') keepWorst(summary.failing, o, () => toLatest(o, fresh, mappings));
       else if (o.status !== 'pass') keepWorst(summary.inconclusive, o, () => toLatest(o, fresh, mappings));
       else {
-        acc.passing.set(o.check, (acc.passing.get(o.check) ?? 0) + 1);
+        let counted = acc.passing.get(o.check);
+        if (!counted) acc.passing.set(o.check, (counted = { resources: 0, fresh: 0 }));
+        counted.resources++;
+        if (fresh) counted.fresh++;
         if (fresh) acc.freshPasses++;
       }
       if (o.status === 'pass' || o.status === 'fail') {
@@ -215,7 +219,7 @@ export function gatherer(input: EvaluationContext): { add(o: Observation): void;
   const finish = (): GatheredEvidence => {
     for (const g of byControl.values()) {
       const { summary, passing, files } = g.checks;
-      summary.passing = [...passing].sort((a, b) => a[0].localeCompare(b[0])).map(([check, resources]) => ({ check, resources }));
+      summary.passing = [...passing].sort((a, b) => a[0].localeCompare(b[0])).map(([check, counted]) => ({ check, ...counted }));
       summary.files = [...files]
         .sort((a, b) => a[0].localeCompare(b[0]))
         .map(([file, f]) => ({ file, mappings: [...f.mappings.values()].sort(bySource), ...(f.newest ? { newest: f.newest } : {}) }));

@@ -103,7 +103,7 @@ export interface ChecksSummary {
   /** Errored, skipped and manual results, at most EXAMPLES of them. */
   inconclusive: CheckLatest[];
   /** Passing observations per check id. */
-  passing: { check: string; resources: number }[];
+  passing: { check: string; resources: number; /** Of those, passes within the checks' freshness window. */ fresh: number }[];
   /** For each file the checks came from, how its findings were mapped here (distinct sources). */
   files: { file: string; mappings: ControlMapping[]; newest?: string }[];
   /** Findings whose newest observation failed that are resolved since (see ResolvedFinding); not counted above. */

@@ -282,13 +282,15 @@ function judge(question: Question, evaluation: Evaluation): Judgement {
     const mine = [...failing.values()].filter((e) => e.controls.includes(c));
     const selectedFailing = mine.filter((e) => e.match === 'selected');
     let passes = 0;
+    let freshPasses = 0;
     for (const p of c.checks.passing) {
       const m = selection.match({ check: p.check });
       if (m.match !== 'selected') continue;
       passes += p.resources;
-      if (c.freshness !== 'current') continue;
+      freshPasses += p.fresh;
+      if (!p.fresh) continue;
       const group = held.get(m.group) ?? new Map<string, number>();
-      group.set(p.check, Math.max(group.get(p.check) ?? 0, p.resources));
+      group.set(p.check, Math.max(group.get(p.check) ?? 0, p.fresh));
       held.set(m.group, group);
     }
     if (passes || selectedFailing.length || c.checks.inconclusive.some((f) => selection.match(f).match === 'selected')) selectedAny = true;
@@ -297,7 +299,7 @@ function judge(question: Question, evaluation: Evaluation): Judgement {
       mine.some((e) => e.match === 'unknown') ||
       unlisted(c) > 0 ||
       (c.status === 'deficient' && shortfallsBesideChecks(c, evaluation.asOf).length > 0);
-    const freshOperation = c.practices.some((p) => p.fresh) || (passes > 0 && c.freshness === 'current') || selectedFailing.some((e) => e.finding.fresh);
+    const freshOperation = c.practices.some((p) => p.fresh) || freshPasses > 0 || selectedFailing.some((e) => e.finding.fresh);
     const operation = c.practices.length > 0 || passes > 0 || selectedFailing.length > 0;
     statuses.set(c, gaps ? 'deficient' : freshOperation ? 'effective' : operation ? 'stale' : 'no-evidence');
   }

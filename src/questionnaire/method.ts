@@ -28,7 +28,6 @@ export function questionnaireMethod(answers: readonly QuestionAnswer[], evaluati
       'The evaluation counts passing results per check, not per resource: a group that selects by resource, tool, tag or category finds failing findings only, and its passes are not counted as evidence.',
       'The evaluation does not record the tool, tags or category of a finding; a selection by them cannot tell findings apart, and those findings count against the answer.',
       `The evaluation names at most ${EXAMPLES} failing findings per control (the worst); when a control has more, the ones not named count against every question that selects from it.`,
-      "Whether a selected check's own pass is recent is judged by its control: the evaluation dates each control's evidence, not each check's.",
       'The evidence cited for an answer is every file behind its mapped controls, including files of findings outside its selection.',
     ],
   };

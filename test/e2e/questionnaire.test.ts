@@ -70,15 +70,18 @@ describe('the questionnaire of the demo company', () => {
 
   it('cites remediation up to the as-of date, and over the period with its deviations', () => {
     const asOf = answers('asOf');
-    expect(asOf.get('V2')!.justification).toContain('Remediation across all findings up to 2026-11-23: high findings fixed within 30 days: 1 of 1, 5 open, not yet due;');
+    expect(asOf.get('V2')!.justification).toContain('Remediation across all findings up to 2026-11-23: critical findings fixed within 15 days: 0 of 2; high findings fixed within 30 days: 2 of 3, 5 open, not yet due;');
     expect([...asOf.values()].some((a) => a.justification.includes('Deviations in'))).toBe(false);
     const period = answers('period');
-    expect(period.get('V1')!.justification).toContain('No critical or high finding of this kind was open in 2026-06-01 to 2026-11-23.');
-    expect(period.get('V1')!.justification).toMatch(/Deviations in 2026-06-01 to 2026-11-23 that concern this question: a required periodic activity overdue from 2026-06-01 to 2026-11-18; no automated check reporting from 2026-06-01 to 2026-11-17\./);
-    expect(period.get('V2')!.justification).toContain('Remediation across all findings in 2026-06-01 to 2026-11-23: high findings fixed within 30 days: 1 of 1, 5 open, not yet due;');
-    expect(period.get('I3')!.justification).toContain('Remediation of findings of this kind in 2026-06-01 to 2026-11-23: high findings: 2 open, not yet due; medium findings: 1 open, not yet due.');
-    expect(period.get('I3')!.justification).toMatch(/Deviations in 2026-06-01 to 2026-11-23 that concern this question: 3 failing findings \(all under an accepted risk\);/);
-    expect(period.get('I1')!.justification).toMatch(/Deviations in 2026-06-01 to 2026-11-23 that concern this question: no automated check reporting from 2026-06-01 to 2026-11-15\./);
+    // Yes as of the date, and the critical fixed late in the period said all the same.
+    expect(period.get('V1')!.answer).toBe('Yes');
+    expect(period.get('V1')!.justification).toContain('Remediation of findings of this kind in 2026-06-01 to 2026-11-23: critical findings fixed within 15 days: 0 of 1; high findings fixed within 30 days: 1 of 1.');
+    expect(period.get('V1')!.justification).toMatch(/Deviations in 2026-06-01 to 2026-11-23 that concern this question: 2 failing findings; a required periodic activity overdue in 6 stretches, the longest from 2026-06-24 to 2026-07-21; no automated check reporting from 2026-07-17 to 2026-07-20 and from 2026-10-16 to 2026-10-19\./);
+    expect(period.get('V2')!.justification).toContain('Remediation across all findings in 2026-06-01 to 2026-11-23: critical findings fixed within 15 days: 0 of 2; high findings fixed within 30 days: 2 of 3, 5 open, not yet due;');
+    // The administrator without MFA for two months, fixed late, beside the break-glass user under an exception.
+    expect(period.get('I3')!.justification).toContain('Remediation of findings of this kind in 2026-06-01 to 2026-11-23: high findings fixed within 30 days: 0 of 1, 2 open, not yet due; medium findings: 1 open, not yet due.');
+    expect(period.get('I3')!.justification).toMatch(/Deviations in 2026-06-01 to 2026-11-23 that concern this question: 4 failing findings \(3 under an accepted risk\);/);
+    expect(period.get('I1')!.justification).toMatch(/Deviations in 2026-06-01 to 2026-11-23 that concern this question: no automated check reporting from 2026-06-20 to 2026-06-21 and on 2026-09-20\./);
   });
 
   it('shows the evidence each question selects in the PDF’s method section and in the workbook', () => {
