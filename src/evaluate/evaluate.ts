@@ -242,6 +242,9 @@ function toLatest(o: Observation, fresh: boolean, mappings: ControlMapping[]): C
     ...(o.observedAt ? { observedAt: o.observedAt } : {}),
     ...(o.severity ? { severity: o.severity } : {}),
     ...(o.message ? { message: o.message } : {}),
+    ...(o.tool ? { tool: o.tool } : {}),
+    ...(o.category ? { category: o.category } : {}),
+    ...(o.tags?.length ? { tags: o.tags } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { CheckRecord, CheckStatus, ControlMapping, FindingSeverity, FrameworkId, NoteRecord } from './types.js';
+import type { CheckCategory, CheckRecord, CheckStatus, ControlMapping, FindingSeverity, FrameworkId, NoteRecord } from './types.js';
 
 export type ControlStatus = 'effective' | 'deficient' | 'stale' | 'no-evidence' | 'not-applicable';
 
@@ -25,6 +25,10 @@ export interface Observation {
   target?: string;
   scope?: string;
   closed?: string;
+  /** The tool that reported it, what kind of finding it is, and the classifiers the tool gave. */
+  tool?: string;
+  category?: CheckCategory;
+  tags?: string[];
 }
 
 /** A scanner's report of one target and scope at a time: what can resolve the findings it no longer reports. */
@@ -91,6 +95,10 @@ export interface CheckLatest {
   mappings: ControlMapping[];
   /** Older observations of the same check and resource, superseded by this one. */
   earlier: number;
+  /** The tool that reported it, what kind of finding it is, and the classifiers the tool gave. */
+  tool?: string;
+  category?: CheckCategory;
+  tags?: string[];
 }
 
 /** What the automated checks mapped to a control show, aggregated: counts, and bounded examples. */

@@ -26,7 +26,6 @@ export function questionnaireMethod(answers: readonly QuestionAnswer[], evaluati
     selections: answers.filter((a) => a.selection).map((a) => ({ id: a.id, lines: a.selection! })),
     limits: [
       'The evaluation counts passing results per check, not per resource: a group that selects by resource, tool, tag or category finds failing findings only, and its passes are not counted as evidence.',
-      'The evaluation does not record the tool, tags or category of a finding; a selection by them cannot tell findings apart, and those findings count against the answer.',
       `The evaluation names at most ${EXAMPLES} failing findings per control (the worst); when a control has more, the ones not named count against every question that selects from it.`,
       'The evidence cited for an answer is every file behind its mapped controls, including files of findings outside its selection.',
     ],

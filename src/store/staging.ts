@@ -53,6 +53,10 @@ export interface StagedRow {
   sc?: string;
   i?: string;
   x?: string;
+  /** Tool, category, and the classifiers the tool gave. */
+  tl?: string;
+  ca?: string;
+  tgs?: string[];
 }
 
 export class StagingWriter {
@@ -90,6 +94,9 @@ export class StagingWriter {
     if (record.scope) row.sc = record.scope;
     if (record.identity) row.i = record.identity;
     if (record.closed) row.x = record.closed;
+    if (record.tool) row.tl = record.tool;
+    if (record.category) row.ca = record.category;
+    if (record.tags?.length) row.tgs = record.tags;
     this.buffer += `${JSON.stringify(row)}\n`;
     this.rows++;
     if (this.buffer.length >= FLUSH_CHARS) this.flush();

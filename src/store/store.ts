@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import type { ControlActivity, FindingHistory, HistoryEntry, Observation, Snapshot } from '../model/evaluation.js';
-import type { CheckStatus, ControlMapping, FindingSeverity, FrameworkId, Place } from '../model/types.js';
+import type { CheckCategory, CheckStatus, ControlMapping, FindingSeverity, FrameworkId, Place } from '../model/types.js';
 import { discardStaged, type StagedRows } from './staging.js';
 
 /** Bump when the tables change: an older store is emptied and filled again. */
-const SCHEMA_VERSION = '3';
+const SCHEMA_VERSION = '4';
 
 /** DuckDB's memory for the store: it spills to its temporary folder beyond this. */
 const MEMORY_LIMIT = '128MB';
@@ -60,10 +60,11 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS observations(
      file INTEGER NOT NULL, seq INTEGER NOT NULL, target VARCHAR, scope VARCHAR, "check" VARCHAR NOT NULL, identity VARCHAR,
      title VARCHAR, resource VARCHAR, status VARCHAR NOT NULL, severity VARCHAR, closed VARCHAR,
-     observed_at VARCHAR, observed_ms BIGINT, message VARCHAR, controls VARCHAR NOT NULL, place VARCHAR)`,
+     observed_at VARCHAR, observed_ms BIGINT, message VARCHAR, controls VARCHAR NOT NULL, place VARCHAR,
+     tool VARCHAR, category VARCHAR, tags VARCHAR[])`,
 ];
 
-const STAGED_COLUMNS = `{s: 'INTEGER', tg: 'VARCHAR', sc: 'VARCHAR', k: 'VARCHAR', i: 'VARCHAR', t: 'VARCHAR', r: 'VARCHAR', st: 'VARCHAR', sv: 'VARCHAR', x: 'VARCHAR', a: 'VARCHAR', m: 'BIGINT', g: 'VARCHAR', c: 'VARCHAR', p: 'VARCHAR'}`;
+const STAGED_COLUMNS = `{s: 'INTEGER', tg: 'VARCHAR', sc: 'VARCHAR', k: 'VARCHAR', i: 'VARCHAR', t: 'VARCHAR', r: 'VARCHAR', st: 'VARCHAR', sv: 'VARCHAR', x: 'VARCHAR', a: 'VARCHAR', m: 'BIGINT', g: 'VARCHAR', c: 'VARCHAR', p: 'VARCHAR', tl: 'VARCHAR', ca: 'VARCHAR', tgs: 'VARCHAR[]'}`;
 
 /** The columns that name a finding: the same check on the same thing of the same target. */
 const FINDING = `coalesce(o.target, ''), o."check", coalesce(o.identity, o.resource, '')`;
@@ -237,7 +238,7 @@ export class Store {
       if (staged.length) {
         await this.db.run(
           `INSERT INTO observations
-           SELECT m.id, s.s, s.tg, s.sc, s.k, s.i, s.t, s.r, s.st, s.sv, s.x, s.a, s.m, s.g, s.c, s.p
+           SELECT m.id, s.s, s.tg, s.sc, s.k, s.i, s.t, s.r, s.st, s.sv, s.x, s.a, s.m, s.g, s.c, s.p, s.tl, s.ca, s.tgs
            FROM read_json([${staged.map((p) => quoted(p.staged.path)).join(', ')}], format = 'newline_delimited', filename = true, columns = ${STAGED_COLUMNS}) s
            JOIN (VALUES ${staged.map((p) => `(${quoted(p.staged.path)}, ${p.id})`).join(', ')}) m(path, id) ON s.filename = m.path`,
         );
@@ -292,14 +293,14 @@ export class Store {
         FROM observations o JOIN ranks r ON r.id = o.file
         WHERE o.observed_ms IS NULL OR o.observed_ms <= $until
         GROUP BY ${FINDING})
-      SELECT o."check", o.title, o.resource, o.status, o.severity, o.observed_at, o.message, f.path, o.seq, o.controls, n.earlier, o.target, o.scope, o.closed
+      SELECT o."check", o.title, o.resource, o.status, o.severity, o.observed_at, o.message, f.path, o.seq, o.controls, n.earlier, o.target, o.scope, o.closed, o.tool, o.category, o.tags
       FROM newest n JOIN ranks r ON r.rank = n.key.rank JOIN observations o ON o.file = r.id AND o.seq = n.key.seq JOIN files f ON f.id = o.file`,
       { until },
     );
     for await (const rows of chunks) {
       const observations = new Array<Observation>(rows.length);
       for (let i = 0; i < rows.length; i++) {
-        const [check, title, resource, status, severity, observedAt, message, file, seq, controls, earlier, target, scope, closed] = rows[i]!;
+        const [check, title, resource, status, severity, observedAt, message, file, seq, controls, earlier, target, scope, closed, tool, category, tags] = rows[i]!;
         const o: Observation = {
           check: check as string,
           status: status as CheckStatus,
@@ -319,6 +320,9 @@ export class Store {
         if (target) o.target = target as string;
         if (scope) o.scope = scope as string;
         if (closed) o.closed = closed as string;
+        if (tool) o.tool = tool as string;
+        if (category) o.category = category as CheckCategory;
+        if (tags) o.tags = listOf(tags);
         observations[i] = o;
       }
       yield observations;
