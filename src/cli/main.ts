@@ -292,7 +292,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .usage('$0 <command> [options]\n\nTurns a folder of security evidence into honest, traceable narratives.')
     .command(
       'build',
-      'evaluate the evidence and write the certification packs, insurance questionnaire, board report and manifest to --out',
+      'evaluate the evidence and write the certification packs, insurance questionnaire, board report, OSCAL assessment results and manifest to --out',
       (y) => reportOptions(y).option('previous', { type: 'string', describe: "a previous build's manifest.json: the board report shows what changed" }),
       async (args) => {
         code = await run('build', args, io);

@@ -13,6 +13,7 @@ import { answerQuestionnaire, builtInQuestions } from '../questionnaire/answer.j
 import type { Redaction } from '../redact/redact.js';
 import { boardViewModel } from './board-view.js';
 import { newestByFile } from './citations.js';
+import { ASSESSMENT_RESULTS_FILE, assessmentResultsJson } from './oscal/assessment-results.js';
 import { insuranceViewModel } from './insurance-view.js';
 import { renderMarkdownPdf } from './pdf/index.js';
 import { loadTemplates } from './templates.js';
@@ -37,7 +38,7 @@ export interface DocumentContext {
   manifest: Buffer;
 }
 
-export type DocumentKind = 'pack' | 'insurance-pdf' | 'board' | 'soa' | 'evidence-index' | 'insurance-xlsx';
+export type DocumentKind = 'pack' | 'insurance-pdf' | 'board' | 'soa' | 'evidence-index' | 'insurance-xlsx' | 'oscal-ar';
 
 export interface DocumentSpec {
   path: string;
@@ -56,6 +57,7 @@ export function documentList(catalog: Catalog = loadCatalog()): DocumentSpec[] {
     { path: 'statement-of-applicability.xlsx', kind: 'soa' },
     { path: 'evidence-index.xlsx', kind: 'evidence-index' },
     { path: 'insurance-questionnaire.xlsx', kind: 'insurance-xlsx' },
+    { path: ASSESSMENT_RESULTS_FILE, kind: 'oscal-ar' },
   ];
 }
 
@@ -109,5 +111,7 @@ export async function renderDocument(spec: DocumentSpec, ctx: DocumentContext): 
       return workbook('Evidence index', evidenceIndexSheets(inputs, evaluation));
     case 'insurance-xlsx':
       return workbook('Cyber-insurance questionnaire', questionnaireSheets(answers(), { organization: config.organization, asOf: config.asOf }));
+    case 'oscal-ar':
+      return Buffer.from(assessmentResultsJson({ version: ctx.version, config, evaluation, inputs, notes: ctx.notes, catalog }), 'utf8');
   }
 }
