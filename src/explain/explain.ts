@@ -191,7 +191,7 @@ function controlLines(c: ControlExplanation, e: Explanation): string[] {
   }
   const { checks } = c;
   const failingShown = checks.failing.length < checks.counts.fail ? `, the worst ${checks.failing.length} shown` : '';
-  lines.push('', checks.counts.fail ? `Failing findings (${checks.counts.fail} of ${plural(checks.total, 'latest check result')}${failingShown}):` : `Failing findings: none of ${plural(checks.total, 'latest check result')}`);
+  lines.push('', checks.counts.fail ? `Failing findings (${checks.counts.fail} of ${plural(checks.total, 'latest check result')}${failingShown}):` : `Failing findings: none (of ${plural(checks.total, 'latest check result')})`);
   lines.push(...checks.failing.flatMap((f) => findingLines(f)));
   if (checks.resolved.count) {
     const more = checks.resolved.count - checks.resolved.examples.length;
