@@ -321,7 +321,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .command(
       'explain <control>',
       'everything behind one control\'s status, now and over the period: reasons, findings, notes, where each mapping came from, evidence files with SHA-256',
-      (y) => commonOptions(y).positional('control', { type: 'string', demandOption: true, describe: 'a control id: A.8.13, ISO27001:A.8.13, 9.2, CC7.2, or an ISO/IEC 27001:2013 id' }),
+      (y) =>
+        commonOptions(y)
+          .positional('control', { type: 'string', demandOption: true, describe: 'a control id: A.8.13, ISO27001:A.8.13, 9.2, CC7.2, or an ISO/IEC 27001:2013 id' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the explanation as JSON' }),
       async (args) => {
         code = await runExplain(args, io);
       },
