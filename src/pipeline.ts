@@ -248,7 +248,7 @@ export async function loadPreviousManifest(path: string): Promise<PreviousManife
 /**
  * The whole build: analyze, then render every document — a certification pack per framework, the
  * Statement of Applicability and evidence index workbooks, the insurance questionnaire, the board
- * report — and the manifest that lists them. Rendering is loaded only here: `check` never pays for it.
+ * report, the OSCAL assessment results — and the manifest that lists them. Rendering is loaded only here: `check` never pays for it.
  */
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const previous = options.previous ? await loadPreviousManifest(options.previous) : undefined;

@@ -294,6 +294,23 @@ async function runFill(args: CommonArgs & { form: string; map: string }, io: Io)
   }
 }
 
+async function runExplain(args: CommonArgs & { control: string }, io: Io): Promise<number> {
+  const [{ resolveControlId }, { explainControls, formatExplanation }] = await Promise.all([import('../catalog/resolve.js'), import('../explain/explain.js')]);
+  const catalog = loadCatalog();
+  const resolution = resolveControlId(args.control, catalog);
+  if (!resolution.ok) {
+    io.err(`error ${resolution.message}\n`);
+    return 2;
+  }
+  try {
+    const explanation = explainControls(await analyze(configOptions(args, io.cwd)), args.control, resolution, catalog);
+    io.out(args.json ? `${JSON.stringify(explanation, null, 2)}\n` : formatExplanation(explanation));
+    return 0;
+  } catch (error) {
+    return usageFailure(error, io);
+  }
+}
+
 async function runTrust(io: Io, json: boolean | undefined, work: () => Promise<{ lines: string[]; data: object; code: number }>): Promise<number> {
   try {
     const { lines, data, code } = await work();
@@ -337,7 +354,7 @@ export async function main(argv: string[], io: Io = defaultIo, width = Math.min(
     .usage('$0 <command> [options]\n\nTurns a folder of security evidence into honest, traceable narratives.')
     .command(
       'build',
-      'evaluate the evidence and write the certification packs, insurance questionnaire, board report and manifest to --out',
+      'evaluate the evidence and write the certification packs, insurance questionnaire, board report, OSCAL assessment results and manifest to --out',
       (y) => reportOptions(y).option('previous', { type: 'string', describe: "a previous build's manifest.json: the board report shows what changed" }),
       async (args) => {
         code = await run('build', args, io);
@@ -346,6 +363,17 @@ export async function main(argv: string[], io: Io = defaultIo, width = Math.min(
     .command('check', 'validate the evidence and config without rendering (exit 1 on any rejected input or error)', reportOptions, async (args) => {
       code = await run('check', args, io);
     })
+    .command(
+      'explain <control>',
+      'everything behind one control\'s status, now and over the period: reasons, findings, notes, where each mapping came from, evidence files with SHA-256',
+      (y) =>
+        commonOptions(y)
+          .positional('control', { type: 'string', demandOption: true, describe: 'a control id: A.8.13, ISO27001:A.8.13, 9.2, CC7.2, or an ISO/IEC 27001:2013 id' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the explanation as JSON' }),
+      async (args) => {
+        code = await runExplain(args, io);
+      },
+    )
     .command('questionnaire', "work with insurers' questionnaires", (y) =>
       y
         .command(
@@ -443,7 +471,7 @@ export async function main(argv: string[], io: Io = defaultIo, width = Math.min(
         code = await runInit(args.dir, args['as-of'] ?? defaultAsOf(io.env), io);
       },
     )
-    .demandCommand(1, 'name a command: init, build, check, sample, questionnaire fill, keygen, sign or verify')
+    .demandCommand(1, 'name a command: init, build, check, explain, sample, questionnaire fill, keygen, sign or verify')
     .strict()
     .version(version)
     .help()

@@ -4,7 +4,7 @@
  * format. Nothing is dropped: every file, with its full SHA-256 and the controls it supports, is in
  * evidence-index.xlsx and in the manifest attached to each PDF, which the document says.
  */
-import type { Evaluation } from '../model/evaluation.js';
+import type { ControlEvaluation, Evaluation } from '../model/evaluation.js';
 import type { InputSummary } from '../model/types.js';
 
 /** Check-result files named one by one per claim; the rest are counted. */
@@ -87,4 +87,14 @@ export function newestByFile(evaluation: Evaluation): Map<string, string> {
     for (const n of [...c.policies, ...c.practices, ...c.exceptions]) see(n.record.file, n.record.date);
   }
   return newest;
+}
+
+/** Every file behind a control: the evidence it cites, and what its deviations over the period cite (the exceptions that accepted them too). */
+export function filesBehind(control: ControlEvaluation): string[] {
+  const files = new Set(control.evidence);
+  for (const d of control.period?.deviations ?? []) {
+    for (const file of d.evidence) files.add(file);
+    if (d.accepted) files.add(d.accepted.file);
+  }
+  return [...files].sort();
 }

@@ -14,6 +14,7 @@ import { questionnaireMethod } from '../questionnaire/method.js';
 import type { Redaction } from '../redact/redact.js';
 import { boardViewModel } from './board-view.js';
 import { newestByFile } from './citations.js';
+import { ASSESSMENT_RESULTS_FILE, assessmentResultsJson } from './oscal/assessment-results.js';
 import { insuranceViewModel } from './insurance-view.js';
 import { renderMarkdownPdf } from './pdf/index.js';
 import { loadTemplates } from './templates.js';
@@ -38,7 +39,7 @@ export interface DocumentContext {
   manifest: Buffer;
 }
 
-export type DocumentKind = 'pack' | 'insurance-pdf' | 'board' | 'soa' | 'evidence-index' | 'insurance-xlsx';
+export type DocumentKind = 'pack' | 'insurance-pdf' | 'board' | 'soa' | 'evidence-index' | 'insurance-xlsx' | 'oscal-ar';
 
 export interface DocumentSpec {
   path: string;
@@ -57,6 +58,7 @@ export function documentList(catalog: Catalog = loadCatalog()): DocumentSpec[] {
     { path: 'statement-of-applicability.xlsx', kind: 'soa' },
     { path: 'evidence-index.xlsx', kind: 'evidence-index' },
     { path: 'insurance-questionnaire.xlsx', kind: 'insurance-xlsx' },
+    { path: ASSESSMENT_RESULTS_FILE, kind: 'oscal-ar' },
   ];
 }
 
@@ -114,5 +116,7 @@ export async function renderDocument(spec: DocumentSpec, ctx: DocumentContext): 
       const answered = answers();
       return workbook('Cyber-insurance questionnaire', questionnaireSheets(answered, questionnaireMethod(answered, evaluation), { organization: config.organization, asOf: config.asOf }));
     }
+    case 'oscal-ar':
+      return Buffer.from(assessmentResultsJson({ version: ctx.version, config, evaluation, inputs, notes: ctx.notes, catalog }), 'utf8');
   }
 }

@@ -104,6 +104,7 @@ describe('legible build on a fixture folder', () => {
       'statement-of-applicability.xlsx',
       'evidence-index.xlsx',
       'insurance-questionnaire.xlsx',
+      'assessment-results.json',
     ]);
   });
 
