@@ -70,7 +70,7 @@ export function notObservedDeviations(checkDays: readonly string[], period: Peri
       from,
       to,
       open,
-      reason: `No check mapped here reported between ${from} and ${to}${last ? ` (the last before was on ${last})` : ''}; a check counts as current for ${windowDays} days after it runs.`,
+      reason: `No check mapped here reported ${from === to ? `on ${from}` : `between ${from} and ${to}`}${last ? ` (the last before was on ${last})` : ''}; a check counts as current for ${windowDays} days after it runs.`,
       evidence: [],
     });
   for (const day of [...checkDays].sort()) {

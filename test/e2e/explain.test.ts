@@ -38,7 +38,7 @@ describe('legible explain on the demo', () => {
   it('over a period, shows the deviations', async () => {
     const r = await legible(['explain', 'A.8.5', '--period', '2026-06-01..2026-11-23'], root);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/\nOver the period 2026-06-01 to 2026-11-23: deviations \(6 deviations; 31 dated occurrences of operation\)\n/);
+    expect(r.stdout).toMatch(/\nOver the period 2026-06-01 to 2026-11-23: deviations \(7 deviations; 56 dated occurrences of operation\)\n/);
     expect(r.stdout).toContain(
       '  - 2026-11-17 to 2026-11-23 (open at the end): check failed, high\n      iam.mfa-enforced on arn:aws:iam::111122223333:user/breakglass-admin failed from 2026-11-17; still failing at the period\'s end.\n      accepted by the exception "EXC-2026-007',
     );
