@@ -195,8 +195,9 @@ export async function evaluateStore(store: Store, options: StoreEvaluationOption
   const gather = gatherer(context);
   let observations = 0;
   for await (const chunk of store.latestObservations(until)) {
-    for (const o of chunk) gather.add(o);
-    observations += chunk.length;
+    for (const o of chunk.observations) gather.add(o);
+    for (const g of chunk.passes) gather.addPasses(g);
+    observations += chunk.observations.length + chunk.passes.reduce((n, g) => n + g.count, 0);
   }
   const history = historyJudge({ ...rest, sla, ...(period ? { period, activity: await store.controlActivity(until) } : {}) });
   for await (const finding of store.failingHistories(until)) history.add(finding, failingIntervals(finding, snapshots));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../catalog/catalog.js';
 import type { ControlMapping, EvidenceRecord } from '../model/types.js';
 import { isFutureDated } from './evaluate.js';
-import { evaluateRecords, latestOf, putRecords, withStore } from '../../test/helpers/store.js';
+import { evaluateRecords, latestAndPasses, putRecords, withStore } from '../../test/helpers/store.js';
 import { checkRecord, noteRecord } from '../../test/helpers/records.js';
 
 const catalog = loadCatalog();
@@ -86,12 +86,10 @@ describe('evaluate: one status per control, with reasons', () => {
     for (const order of [records, [...records].reverse()]) {
       const latest = await withStore(async (store) => {
         await putRecords(store, order);
-        return latestOf(store);
+        return latestAndPasses(store);
       });
-      expect(latest.map((o) => [o.check, o.status, o.earlier]).sort()).toEqual([
-        ['backup.a', 'pass', 1],
-        ['backup.b', 'fail', 1],
-      ]);
+      expect(latest.observations.map((o) => [o.check, o.status, o.earlier])).toEqual([['backup.b', 'fail', 1]]);
+      expect(latest.passes.map((g) => [g.check, g.count, g.day])).toEqual([['backup.a', 1, '2026-11-02']]);
     }
   });
 

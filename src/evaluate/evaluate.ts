@@ -1,6 +1,6 @@
 import type { Catalog, CatalogControl } from '../catalog/catalog.js';
 import type { Exclusion } from '../config/load.js';
-import type { CheckLatest, ChecksSummary, Cited, ControlEvaluation, ControlPeriod, ControlStatus, Evaluation, FindingsSummary, Observation, Remediation, ResolvedFinding } from '../model/evaluation.js';
+import type { CheckLatest, ChecksSummary, Cited, ControlEvaluation, ControlPeriod, ControlStatus, Evaluation, FindingsSummary, Observation, PassGroup, Remediation, ResolvedFinding } from '../model/evaluation.js';
 import type { ControlMapping, EvidenceRecord, NoteRecord } from '../model/types.js';
 import { addDays, ageInDays, dayOf } from './dates.js';
 import { resolutionOf, SnapshotIndex } from './findings.js';
@@ -126,7 +126,7 @@ export interface GatheredEvidence {
  * Folds notes and observations into per-control aggregates and a global findings summary, one
  * observation at a time: the store streams them, and nothing holds them all.
  */
-export function gatherer(input: EvaluationContext): { add(o: Observation): void; finish(): GatheredEvidence } {
+export function gatherer(input: EvaluationContext): { add(o: Observation): void; addPasses(group: PassGroup): void; finish(): GatheredEvidence } {
   const findings: FindingsSummary = {
     total: 0,
     counts: { pass: 0, fail: 0, error: 0, skip: 0, manual: 0 },
@@ -160,17 +160,36 @@ export function gatherer(input: EvaluationContext): { add(o: Observation): void;
   };
   const freshFrom = addDays(input.asOf, -input.freshness.checksDays);
   const snapshots = input.snapshots ?? new SnapshotIndex([]);
-  const citeFile = (acc: ChecksAccumulator, o: Observation, mappings: ControlMapping[]) => {
-    let fromFile = acc.files.get(o.file);
-    if (!fromFile) acc.files.set(o.file, (fromFile = { mappings: new Map(), sets: new Set() }));
+  const citeFile = (acc: ChecksAccumulator, file: string, observedAt: string | undefined, mappings: ControlMapping[]) => {
+    let fromFile = acc.files.get(file);
+    if (!fromFile) acc.files.set(file, (fromFile = { mappings: new Map(), sets: new Set() }));
     if (!fromFile.sets.has(mappings)) {
       fromFile.sets.add(mappings);
       for (const m of mappings) fromFile.mappings.set(`${m.source}\u0000${m.via ?? ''}`, m);
     }
-    if (o.observedAt && (!fromFile.newest || o.observedAt > fromFile.newest)) fromFile.newest = o.observedAt;
+    if (observedAt && (!fromFile.newest || observedAt > fromFile.newest)) fromFile.newest = observedAt;
+  };
+  const addPasses = (g: PassGroup) => {
+    const fresh = g.day !== undefined && g.day >= freshFrom && g.day <= input.asOf ? g.count : 0;
+    findings.total += g.count;
+    findings.counts.pass += g.count;
+    for (const { acc, mappings, crosswalkOnly } of groups(g.controls)) {
+      acc.summary.counts.pass += g.count;
+      acc.summary.total += g.count;
+      citeFile(acc, g.file, g.newest, mappings);
+      if (crosswalkOnly) acc.crosswalkOnly = true;
+      let counted = acc.passing.get(g.check);
+      if (!counted) acc.passing.set(g.check, (counted = { resources: 0, fresh: 0 }));
+      counted.resources += g.count;
+      counted.fresh += fresh;
+      acc.freshPasses += fresh;
+      if (g.day) acc.ranDays.add(g.day);
+      else acc.undatedRan += g.count;
+    }
   };
   const add = (o: Observation) => {
     const day = o.observedAt ? dayOf(o.observedAt) : undefined;
+    if (o.status === 'pass' && !o.closed) return addPasses({ check: o.check, controls: o.controls, file: o.file, ...(day ? { day, newest: o.observedAt! } : {}), count: 1 });
     const fresh = day !== undefined && day >= freshFrom && day <= input.asOf;
     const resolution = resolutionOf(o, snapshots);
     if (resolution) {
@@ -183,7 +202,7 @@ export function gatherer(input: EvaluationContext): { add(o: Observation): void;
         shownBy: resolution.file,
       });
       for (const { acc, mappings } of groups(o.controls)) {
-        citeFile(acc, o, mappings);
+        citeFile(acc, o.file, o.observedAt, mappings);
         acc.summary.resolved.count++;
         keepWorst(acc.summary.resolved.examples, o, () => resolved(mappings), RESOLVED_EXAMPLES);
       }
@@ -199,18 +218,11 @@ export function gatherer(input: EvaluationContext): { add(o: Observation): void;
       const summary = acc.summary;
       summary.counts[o.status]++;
       summary.total++;
-      citeFile(acc, o, mappings);
+      citeFile(acc, o.file, o.observedAt, mappings);
       if (crosswalkOnly) acc.crosswalkOnly = true;
       if (o.status === 'fail') keepWorst(summary.failing, o, () => toLatest(o, fresh, mappings));
-      else if (o.status !== 'pass') keepWorst(summary.inconclusive, o, () => toLatest(o, fresh, mappings));
-      else {
-        let counted = acc.passing.get(o.check);
-        if (!counted) acc.passing.set(o.check, (counted = { resources: 0, fresh: 0 }));
-        counted.resources++;
-        if (fresh) counted.fresh++;
-        if (fresh) acc.freshPasses++;
-      }
-      if (o.status === 'pass' || o.status === 'fail') {
+      else keepWorst(summary.inconclusive, o, () => toLatest(o, fresh, mappings));
+      if (o.status === 'fail') {
         if (day) acc.ranDays.add(day);
         else acc.undatedRan++;
       }
@@ -226,7 +238,7 @@ export function gatherer(input: EvaluationContext): { add(o: Observation): void;
     }
     return { byControl, findings };
   };
-  return { add, finish };
+  return { add, addPasses, finish };
 }
 
 function toLatest(o: Observation, fresh: boolean, mappings: ControlMapping[]): CheckLatest {

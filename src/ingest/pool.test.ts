@@ -6,7 +6,7 @@ import { loadCatalog } from '../catalog/catalog.js';
 import { collect } from '../collect/collect.js';
 import type { InputSummary } from '../model/types.js';
 import { Store } from '../store/store.js';
-import { latestOf } from '../../test/helpers/store.js';
+import { latestAndPasses } from '../../test/helpers/store.js';
 import { ingestAll } from './pool.js';
 import type { IngestSettings } from './ingest-file.js';
 
@@ -42,8 +42,10 @@ async function run(dir: string, workers: number, storeDir?: string, over: Partia
       if (result.cached) cached++;
     });
     // Passes are not named: file, order in it and count tell them apart.
-    const observations = (await latestOf(store)).sort((a, b) => a.check.localeCompare(b.check) || (a.resource ?? '').localeCompare(b.resource ?? '') || a.file.localeCompare(b.file) || a.seq - b.seq || a.earlier - b.earlier);
-    return { used, inputs, observations, cached };
+    const latest = await latestAndPasses(store);
+    const observations = latest.observations.sort((a, b) => a.check.localeCompare(b.check) || (a.resource ?? '').localeCompare(b.resource ?? '') || a.file.localeCompare(b.file) || a.seq - b.seq || a.earlier - b.earlier);
+    const passes = latest.passes.sort((a, b) => a.check.localeCompare(b.check) || a.file.localeCompare(b.file) || (a.day ?? '').localeCompare(b.day ?? ''));
+    return { used, inputs, observations, passes, findings: observations.length + passes.reduce((n, g) => n + g.count, 0), cached };
   } finally {
     await store.close();
   }
@@ -57,7 +59,8 @@ describe('reading every file into the store', () => {
     expect(pooled.used.workers).toBe(2);
     expect(pooled.inputs).toEqual(alone.inputs);
     expect(pooled.observations).toEqual(alone.observations);
-    expect(alone.observations).toHaveLength(7 * 50);
+    expect(pooled.passes).toEqual(alone.passes);
+    expect(alone.findings).toBe(7 * 50);
     expect(alone.inputs.filter((i) => !i.accepted).map((i) => i.file.path)).toEqual(['checks/broken.json']);
 
     const storeDir = folder('store');
@@ -68,6 +71,7 @@ describe('reading every file into the store', () => {
     expect(warm.cached).toBe(151);
     expect(warm.inputs).toEqual(alone.inputs);
     expect(warm.observations).toEqual(alone.observations);
+    expect(warm.passes).toEqual(alone.passes);
   });
 
   it('replaces a changed file, forgets a removed one and keeps the rest', async () => {
@@ -81,10 +85,8 @@ describe('reading every file into the store', () => {
     rmSync(join(dir, 'b.jsonl'));
     writeFileSync(join(dir, 'c.jsonl'), row('c', 'fail', 20, 'r'));
     const next = await run(dir, 0, storeDir);
-    expect(next.observations.map((o) => [o.check, o.status, o.earlier])).toEqual([
-      ['a', 'pass', 0],
-      ['c', 'fail', 0],
-    ]);
+    expect(next.observations.map((o) => [o.check, o.status, o.earlier])).toEqual([['c', 'fail', 0]]);
+    expect(next.passes.map((g) => [g.check, g.count, g.day])).toEqual([['a', 1, '2026-11-21']]);
   });
 
   it('takes a stored file only for the same settings, and for an as-of date its result holds for', async () => {
@@ -102,7 +104,7 @@ describe('reading every file into the store', () => {
     const rule = { check: 'b', controls: [{ framework: 'soc2-2017' as const, id: 'A1.2' }], label: 'config rule 1' };
     const mapped = await run(dir, 0, storeDir, { asOf: '2026-12-01', mappings: [rule] });
     expect(mapped.cached).toBe(0);
-    expect(mapped.observations.find((o) => o.check === 'b')?.controls.map((c) => c.id)).toContain('A1.2');
+    expect(mapped.passes.find((g) => g.check === 'b')?.controls.map((c) => c.id)).toContain('A1.2');
   });
 
   it('starts a store afresh that cannot be opened, and builds without one that cannot be made', async () => {
@@ -112,10 +114,10 @@ describe('reading every file into the store', () => {
     const storeDir = folder('store');
     mkdirSync(storeDir);
     writeFileSync(join(storeDir, 'legible.duckdb'), 'not a database');
-    expect((await run(dir, 0, storeDir)).observations).toHaveLength(1);
+    expect((await run(dir, 0, storeDir)).findings).toBe(1);
     expect((await run(dir, 0, storeDir)).cached).toBe(1);
     const blocked = folder('blocked');
     writeFileSync(blocked, 'a file where the store folder should be');
-    expect((await run(dir, 0, join(blocked, 'store'))).observations).toHaveLength(1);
+    expect((await run(dir, 0, join(blocked, 'store'))).findings).toBe(1);
   });
 });

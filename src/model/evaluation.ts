@@ -31,6 +31,20 @@ export interface Observation {
   tags?: string[];
 }
 
+/**
+ * Passing findings that share their check, controls, file and day, counted rather than listed: a pass
+ * is counted, never named, and an estate's findings mostly pass.
+ */
+export interface PassGroup {
+  check: string;
+  controls: ControlMapping[];
+  file: string;
+  /** The day they were observed (YYYY-MM-DD), and the newest observation time; none when undated. */
+  day?: string;
+  newest?: string;
+  count: number;
+}
+
 /** A scanner's report of one target and scope at a time: what can resolve the findings it no longer reports. */
 export interface Snapshot {
   target: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkRecord as check, iso } from '../../test/helpers/records.js';
-import { latestOf, putRecords, withStore } from '../../test/helpers/store.js';
+import { latestAndPasses, latestOf, putRecords, withStore } from '../../test/helpers/store.js';
 import type { Observation } from '../model/evaluation.js';
 import type { CheckRecord } from '../model/types.js';
 
@@ -10,25 +10,38 @@ const latest = (records: CheckRecord[]) =>
     await putRecords(store, records);
     return (await latestOf(store)).sort(byPair);
   });
+const latestWithPasses = (records: CheckRecord[]) =>
+  withStore(async (store) => {
+    await putRecords(store, records);
+    const found = await latestAndPasses(store);
+    return { observations: found.observations.sort(byPair), passes: found.passes.sort((a, b) => a.check.localeCompare(b.check) || a.file.localeCompare(b.file) || (a.day ?? '').localeCompare(b.day ?? '')) };
+  });
 
 describe('the newest observation of each check on each resource', () => {
-  it('names what does not pass and only counts what passes', async () => {
-    const [pass, fail] = await latest([
+  it('names what does not pass and only counts what passes, by check, controls, file and day', async () => {
+    const { observations, passes } = await latestWithPasses([
       check({ check: 'a', resource: 'r1', status: 'pass', message: 'fine', title: 'A check', severity: 'low' }),
+      check({ check: 'a', resource: 'r3', status: 'pass', observedAt: '2026-11-20T09:00:00.000Z' }),
+      check({ check: 'a', resource: 'r4', status: 'pass', observedAt: '2026-11-19T09:00:00.000Z' }),
       check({ check: 'b', resource: 'r2', status: 'fail', message: 'broken', severity: 'high' }),
     ]);
-    expect(pass).toEqual({ check: 'a', title: 'A check', status: 'pass', file: 'checks/backup.json', seq: 0, controls: check().controls, earlier: 0, observedAt: '2026-11-20T08:00:00.000Z', severity: 'low' });
-    expect(fail).toMatchObject({ check: 'b', resource: 'r2', status: 'fail', message: 'broken', severity: 'high', seq: 1 });
+    expect(passes).toEqual([
+      { check: 'a', controls: check().controls, file: 'checks/backup.json', day: '2026-11-19', newest: '2026-11-19T09:00:00.000Z', count: 1 },
+      { check: 'a', controls: check().controls, file: 'checks/backup.json', day: '2026-11-20', newest: '2026-11-20T09:00:00.000Z', count: 2 },
+    ]);
+    expect(observations).toEqual([{ check: 'b', resource: 'r2', status: 'fail', message: 'broken', severity: 'high', seq: 3, file: 'checks/backup.json', controls: check().controls, earlier: 0, observedAt: '2026-11-20T08:00:00.000Z' }]);
   });
 
   it('keeps an observation time as it was written, and none for an undated one', async () => {
-    const [odd, undated] = await latest([check({ check: 'odd', observedAt: '2026-11-20T08:00:00+01:00' }), check({ check: 'undated', observedAt: undefined })]);
+    const [odd, undated] = await latest([check({ check: 'odd', status: 'fail', observedAt: '2026-11-20T08:00:00+01:00' }), check({ check: 'undated', status: 'fail', observedAt: undefined })]);
     expect(odd?.observedAt).toBe('2026-11-20T08:00:00+01:00');
     expect(undated).not.toHaveProperty('observedAt');
+    const { passes } = await latestWithPasses([check({ check: 'undated', observedAt: undefined })]);
+    expect(passes).toEqual([{ check: 'undated', controls: check().controls, file: 'checks/backup.json', count: 1 }]);
   });
 
   it('ranks an undated observation oldest, and breaks ties by the later file, then the later record', async () => {
-    const undated = await latest([check({ status: 'fail', resource: 'r' }), check({ status: 'pass', resource: 'r', observedAt: undefined, file: 'z.json' })]);
+    const undated = await latest([check({ status: 'fail', resource: 'r' }), check({ status: 'error', resource: 'r', observedAt: undefined, file: 'z.json' })]);
     expect(undated).toMatchObject([{ status: 'fail', earlier: 1 }]);
     const sameFile = await latest([check({ status: 'fail', resource: 'r' }), check({ status: 'error', resource: 'r' })]);
     expect(sameFile).toMatchObject([{ status: 'error', seq: 1, earlier: 1 }]);
@@ -49,11 +62,11 @@ describe('the newest observation of each check on each resource', () => {
         }),
       ),
     );
-    const inOrder = await latest(files);
-    expect(inOrder).toHaveLength(4 * 7);
+    const inOrder = await latestWithPasses(files);
+    expect(inOrder.observations.length + inOrder.passes.reduce((n, g) => n + g.count, 0)).toBe(4 * 7);
     for (const order of [[2, 0, 1], [1, 2, 0]]) {
       const reordered = order.flatMap((f) => files.filter((r) => r.file === `checks/f${f}.json`));
-      expect(await latest(reordered)).toEqual(inOrder);
+      expect(await latestWithPasses(reordered)).toEqual(inOrder);
     }
   });
 

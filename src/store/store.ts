@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
-import type { ControlActivity, FindingHistory, HistoryEntry, Observation, Snapshot } from '../model/evaluation.js';
+import type { ControlActivity, FindingHistory, HistoryEntry, Observation, PassGroup, Snapshot } from '../model/evaluation.js';
 import type { CheckCategory, CheckStatus, ControlMapping, FindingSeverity, FrameworkId, Place } from '../model/types.js';
 import { discardStaged, type StagedRows } from './staging.js';
 
@@ -72,6 +72,17 @@ interface HistoryRow {
   s: number;
   sv: FindingSeverity | null;
   k: string;
+}
+
+/** Passing findings counted together (see PassGroup). */
+interface PassRow {
+  p: true;
+  c: string;
+  k: string;
+  f: string;
+  d: string | null;
+  a: string | null;
+  n: number;
 }
 
 /** What the store holds about one file as read with one set of settings. */
@@ -351,27 +362,37 @@ export class Store {
    * the number of older ones, in chunks. Newest by observation time (undated ranks oldest), then by file
    * path and order in the file.
    */
-  async *latestObservations(until = Number.MAX_SAFE_INTEGER): AsyncIterable<Observation[]> {
+  async *latestObservations(until = Number.MAX_SAFE_INTEGER): AsyncIterable<{ observations: Observation[]; passes: PassGroup[] }> {
     // The newest per finding is the greatest (time, file path's rank, order in the file), undated lowest:
     // picked by a grouped max of a small key with the row's id, and the rows fetched by id — which DuckDB
-    // does in bounded memory. A pass is counted, never named: its resource and message stay behind.
-    const chunks = this.jsonRows<LatestRow>(
+    // does in bounded memory. A pass is counted, never named: passes come counted by check, controls,
+    // file and day, and only the rest one by one.
+    const chunks = this.jsonRows<LatestRow | PassRow>(
       `WITH ranks AS (SELECT id, row_number() OVER (ORDER BY path) AS rank FROM files),
       newest AS (
         SELECT count(*) - 1 AS earlier, max({'at': coalesce(o.observed_ms, -9223372036854775807), 'rank': r.rank, 'seq': o.seq, 'row': o.rowid}).row AS row
         FROM observations o JOIN ranks r ON r.id = o.file
         WHERE o.observed_ms IS NULL OR o.observed_ms <= $until
-        GROUP BY ${FINDING})
-      SELECT to_json({c: o."check", t: o.title, st: o.status, sv: o.severity, a: o.observed_at, f: f.path, s: o.seq, k: o.controls, e: n.earlier,
-                      r: CASE WHEN o.status <> 'pass' THEN o.resource END, g: CASE WHEN o.status <> 'pass' THEN o.message END,
-                      tg: o.target, sc: o.scope, x: o.closed, tl: o.tool, ca: o.category, tgs: o.tags})::VARCHAR
-      FROM observations o JOIN newest n ON o.rowid = n.row JOIN files f ON f.id = o.file`,
+        GROUP BY ${FINDING}),
+      latest AS MATERIALIZED (
+        SELECT o.*, n.earlier, f.path FROM observations o JOIN newest n ON o.rowid = n.row JOIN files f ON f.id = o.file)
+      SELECT to_json({c: "check", t: title, st: status, sv: severity, a: observed_at, f: path, s: seq, k: controls, e: earlier,
+                      r: resource, g: message, tg: target, sc: scope, x: closed, tl: tool, ca: category, tgs: tags})::VARCHAR
+      FROM latest WHERE status <> 'pass' OR closed IS NOT NULL
+      UNION ALL
+      SELECT to_json({p: true, c: "check", k: controls, f: path, d: substr(observed_at, 1, 10), a: max(observed_at), n: count(*)})::VARCHAR
+      FROM latest WHERE status = 'pass' AND closed IS NULL
+      GROUP BY "check", controls, path, substr(observed_at, 1, 10)`,
       { until },
     );
     for await (const rows of chunks) {
-      const observations = new Array<Observation>(rows.length);
-      for (let i = 0; i < rows.length; i++) {
-        const row = rows[i]!;
+      const observations: Observation[] = [];
+      const passes: PassGroup[] = [];
+      for (const row of rows) {
+        if ('p' in row) {
+          passes.push({ check: row.c, controls: this.controlSets.get(row.k)!, file: row.f, ...(row.d ? { day: row.d, newest: row.a! } : {}), count: row.n });
+          continue;
+        }
         const o: Observation = { check: row.c, status: row.st, file: row.f, seq: row.s, controls: this.controlSets.get(row.k)!, earlier: row.e };
         if (row.t) o.title = row.t;
         if (row.a) o.observedAt = row.a;
@@ -384,9 +405,9 @@ export class Store {
         if (row.tl) o.tool = row.tl;
         if (row.ca) o.category = row.ca;
         if (row.tgs?.length) o.tags = row.tgs;
-        observations[i] = o;
+        observations.push(o);
       }
-      yield observations;
+      yield { observations, passes };
     }
   }
 

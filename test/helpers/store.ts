@@ -1,5 +1,5 @@
 import { evaluateStore, type StoreEvaluationOptions } from '../../src/pipeline.js';
-import type { Evaluation, Observation } from '../../src/model/evaluation.js';
+import type { Evaluation, Observation, PassGroup } from '../../src/model/evaluation.js';
 import type { CheckRecord, EvidenceRecord, NoteRecord } from '../../src/model/types.js';
 import { StagingWriter } from '../../src/store/staging.js';
 import { Store } from '../../src/store/store.js';
@@ -26,10 +26,17 @@ export async function putRecords(store: Store, records: CheckRecord[]): Promise<
   }
 }
 
-/** Every observation the store gives as newest of its check and resource. */
+/** Every observation the store gives as newest of its finding, and the passing ones it counts by check, controls, file and day. */
 export async function latestOf(store: Store): Promise<Observation[]> {
-  const all: Observation[] = [];
-  for await (const chunk of store.latestObservations()) all.push(...chunk);
+  return (await latestAndPasses(store)).observations;
+}
+
+export async function latestAndPasses(store: Store): Promise<{ observations: Observation[]; passes: PassGroup[] }> {
+  const all = { observations: [] as Observation[], passes: [] as PassGroup[] };
+  for await (const chunk of store.latestObservations()) {
+    all.observations.push(...chunk.observations);
+    all.passes.push(...chunk.passes);
+  }
   return all;
 }
 
