@@ -191,6 +191,11 @@ export interface ControlEvaluation {
   freshness: 'current' | 'stale' | 'none';
   /** Operation over the period, when there is one. */
   period?: ControlPeriod;
+  /**
+   * How fast the failing findings mapped here were fixed against the SLA, over the same window as the
+   * evaluation's remediation (its items: the worst few); none when no failing finding mapped here was open in it.
+   */
+  remediation?: Remediation;
 }
 
 /** All latest check observations, whatever controls they map to: for risk summaries. */
