@@ -173,6 +173,8 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
 
 export interface StoreEvaluationOptions extends Omit<EvaluationContext, 'snapshots'> {
   period?: Period;
+  /** Without a period, the first day remediation is counted from (see HistoryContext). */
+  remediationSince?: string;
   sla: RemediationSla;
 }
 
@@ -181,7 +183,7 @@ export interface StoreEvaluationOptions extends Omit<EvaluationContext, 'snapsho
  * observation of each finding at the as-of date, and the history of every finding that ever failed.
  */
 export async function evaluateStore(store: Store, options: StoreEvaluationOptions): Promise<{ evaluation: Evaluation; observations: number }> {
-  const { period, sla, ...rest } = options;
+  const { period, sla, remediationSince, ...rest } = options;
   const until = Date.parse(`${options.asOf}T23:59:59.999Z`);
   const snapshots = new SnapshotIndex(await store.snapshots(until));
   const context: EvaluationContext = { ...rest, snapshots };
@@ -191,7 +193,7 @@ export async function evaluateStore(store: Store, options: StoreEvaluationOption
     for (const o of chunk) gather.add(o);
     observations += chunk.length;
   }
-  const history = historyJudge({ ...rest, sla, ...(period ? { period, activity: await store.controlActivity(until) } : {}) });
+  const history = historyJudge({ ...rest, sla, ...(period ? { period, activity: await store.controlActivity(until) } : remediationSince !== undefined ? { remediationSince } : {}) });
   for await (const finding of store.failingHistories(until)) history.add(finding, failingIntervals(finding, snapshots));
   const evaluation = evaluateGathered(gather.finish(), context, history.finish());
   if (period) evaluation.trend = await monthlyTrend(store, options, period);
@@ -206,8 +208,9 @@ async function monthlyTrend(store: Store, options: StoreEvaluationOptions, perio
   const points: TrendPoint[] = [];
   for (const asOf of monthEnds(period)) {
     const { period: _period, ...then } = options;
-    const { evaluation } = await evaluateStore(store, { ...then, asOf, notes: options.notes.filter((n) => n.date <= asOf) });
-    points.push(trendPoint(evaluation));
+    // Remediation from the period's start: the last point's is the period's own.
+    const { evaluation } = await evaluateStore(store, { ...then, asOf, remediationSince: period.from, notes: options.notes.filter((n) => n.date <= asOf) });
+    points.push(trendPoint(evaluation, options.catalog));
   }
   return points;
 }

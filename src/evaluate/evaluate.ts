@@ -254,7 +254,8 @@ export function evaluateGathered({ byControl, findings }: GatheredEvidence, inpu
     ),
   );
   const window = verdicts.remediation.window;
-  return { asOf: input.asOf, ...(window.from !== undefined ? { period: { from: window.from, to: window.to } } : {}), controls, findings, remediation: verdicts.remediation };
+  const period = verdicts.periods && window.from !== undefined ? { from: window.from, to: window.to } : undefined;
+  return { asOf: input.asOf, ...(period ? { period } : {}), controls, findings, remediation: verdicts.remediation };
 }
 
 /** The longest stretch between consecutive dates (sorted ascending). */

@@ -98,6 +98,13 @@ describe('remediation against the SLA', () => {
     expect(all.window).toEqual({ to: '2026-06-30' });
     expect(all.bySeverity.high).toMatchObject({ opened: 1, resolved: 1, breached: 1 });
   });
+
+  it('from a given day without a period (a trend point inside one), with no period judged', () => {
+    const since = judged([['fixed-before', failing('2025-10-01', 'high', '2025-11-01')], ['fixed-late', failing('2026-02-01', 'critical', '2026-03-01')]], { remediationSince: '2026-01-01' });
+    expect(since.remediation.window).toEqual({ from: '2026-01-01', to: '2026-06-30' });
+    expect(since.remediation.itemCount).toBe(1);
+    expect(since.periods).toBeUndefined();
+  });
 });
 
 describe('an expired exception whose condition the evidence shows fixed', () => {

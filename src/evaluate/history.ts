@@ -37,6 +37,8 @@ export interface HistoryContext {
   catalog: Catalog;
   asOf: string;
   period?: Period;
+  /** Without a period: the first day remediation is counted from (a trend point inside a period); none: every failure. */
+  remediationSince?: string;
   freshness: { checksDays: number; notesDays: number };
   sla: RemediationSla;
   notes: readonly NoteRecord[];
@@ -121,7 +123,8 @@ export function historyJudge(ctx: HistoryContext): { add(history: FindingHistory
   const { period, asOf } = ctx;
   const asOfEnd = endOfDay(asOf);
   const periodDays = period ? new PeriodDays(period) : undefined;
-  const window = period ? { from: period.from, to: period.to } : { to: asOf };
+  const since = period?.from ?? ctx.remediationSince;
+  const window = { ...(since !== undefined ? { from: since } : {}), to: period?.to ?? asOf };
   const folds = new Map<string, ControlFold>();
   const exceptionsOf = new Map<string, NoteRecord[]>();
   for (const note of ctx.notes) {

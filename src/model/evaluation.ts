@@ -226,9 +226,14 @@ export interface TrendPoint {
   asOf: string;
   /** Controls by status, per framework. */
   controls: Record<FrameworkId, Record<ControlStatus, number>>;
+  /** ISO/IEC 27001 Annex A controls by status: what a board is shown (`controls` counts the clauses too). */
+  annexA: Record<ControlStatus, number>;
   /** Findings failing that day, by severity. */
   failingBySeverity: Record<FindingSeverity | 'unrated', number>;
-  /** Of the failing findings with a deadline resolved up to that day, how many within it; and how many were due. */
+  /**
+   * Of the failing findings with a deadline that came due from the period's start to that day (fixed, or
+   * still open past it), how many were fixed within it: the period's remediation so far.
+   */
   remediation: { withinSla: number; due: number };
 }
 
