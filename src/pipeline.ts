@@ -260,7 +260,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     documents,
     {
       version,
-      config: { asOf: config.asOf, organization: config.organization, scope: config.scope, freshness: config.freshness, exclusions: config.exclusions, templatesDir: config.templatesDir, crosswalk: config.crosswalk },
+      config: { asOf: config.asOf, organization: config.organization, scope: config.scope, freshness: config.freshness, exclusions: config.exclusions, templatesDir: config.templatesDir, crosswalk: config.crosswalk, board: config.board },
       evaluation,
       inputs,
       notes,
