@@ -8,6 +8,7 @@ import { ConfigError, configurationFiles, mappingSpec, resolveConfig, type Confi
 import { evaluateGathered, gatherer, type EvaluationContext } from './evaluate/evaluate.js';
 import { failingIntervals, SnapshotIndex } from './evaluate/findings.js';
 import { historyJudge } from './evaluate/history.js';
+import { evidenceOutsidePeriod } from './evaluate/period.js';
 import { monthEnds, trendPoint } from './evaluate/trend.js';
 import { KnownHashes } from './ingest/cache.js';
 import { ingestAll } from './ingest/pool.js';
@@ -196,8 +197,31 @@ export async function evaluateStore(store: Store, options: StoreEvaluationOption
   const history = historyJudge({ ...rest, sla, ...(period ? { period, activity: await store.controlActivity(until) } : remediationSince !== undefined ? { remediationSince } : {}) });
   for await (const finding of store.failingHistories(until)) history.add(finding, failingIntervals(finding, snapshots));
   const evaluation = evaluateGathered(gather.finish(), context, history.finish());
-  if (period) evaluation.trend = await monthlyTrend(store, options, period);
+  if (period) {
+    await markEvidenceOutside(store, evaluation, period);
+    evaluation.trend = await monthlyTrend(store, options, period);
+  }
   return { evaluation, observations };
+}
+
+/**
+ * Name the evidence cited for each control that the period does not count. Most files tell by their
+ * dates alone; for one newer than the period's end, the store says whether it holds a verdict dated
+ * inside the period (asked only for the controls with such a file).
+ */
+async function markEvidenceOutside(store: Store, evaluation: Evaluation, period: Period): Promise<void> {
+  const from = Date.parse(`${period.from}T00:00:00Z`);
+  const to = Date.parse(`${period.to}T23:59:59.999Z`);
+  for (const c of evaluation.controls) {
+    if (!c.period) continue;
+    let found = evidenceOutsidePeriod(c, period, c.period.population === 0 ? new Set() : undefined);
+    if (found.undecided.length) {
+      const counted = new Set<string>();
+      for await (const rows of store.population(c.framework, c.id, from, to)) for (const row of rows) counted.add(row.file);
+      found = evidenceOutsidePeriod(c, period, counted);
+    }
+    if (found.outside.length) c.period.outside = found.outside;
+  }
 }
 
 /**

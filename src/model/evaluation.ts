@@ -168,6 +168,11 @@ export interface ControlPeriod {
    * within the checks window, a practice note within the notes window), or nothing known.
    */
   timeline: TimelineSegment[];
+  /**
+   * The files cited for the control that hold nothing the period counts: practice notes dated outside it,
+   * check results with no pass or fail dated inside it (see evidenceOutsidePeriod).
+   */
+  outside?: string[];
 }
 
 export interface ControlEvaluation {
