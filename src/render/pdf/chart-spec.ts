@@ -14,6 +14,8 @@ export interface StackedBarsSpec {
   title?: string;
   categories: string[];
   series: { name: string; color: string; values: number[] }[];
+  /** Said after each bar's total, and in "no …" when every total is zero. */
+  unit?: string;
   note?: string;
 }
 
@@ -175,7 +177,7 @@ function values(value: unknown, field: string, count: number): number[] {
 }
 
 function parseStackedBars(obj: Record<string, unknown>): StackedBarsSpec {
-  only(obj, ['type', 'title', 'categories', 'series', 'note'], '');
+  only(obj, ['type', 'title', 'categories', 'series', 'unit', 'note'], '');
   const cats = categories(obj.categories);
   const rawSeries = obj.series;
   if (!Array.isArray(rawSeries)) fail(rawSeries === undefined ? 'series is missing' : `series must be an array, not ${describe(rawSeries)}`);
@@ -198,6 +200,8 @@ function parseStackedBars(obj: Record<string, unknown>): StackedBarsSpec {
   const spec: StackedBarsSpec = { type: 'stacked-bars', categories: cats, series };
   const title = text(obj.title, 'title', false);
   if (title !== undefined) spec.title = title;
+  const unit = text(obj.unit, 'unit', false);
+  if (unit !== undefined && unit !== '') spec.unit = unit;
   const note = text(obj.note, 'note', false);
   if (note !== undefined) spec.note = note;
   return spec;

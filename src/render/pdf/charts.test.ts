@@ -271,7 +271,7 @@ describe('chart layout', () => {
 
   it('draws a timeline a day\'s width per day, legends only the states shown, and hatches the one set apart', () => {
     const chart = layout(TIMELINE);
-    const strip = chart.ops.filter((op) => (op.kind === 'rect' || op.kind === 'hatch') && op.w > 9);
+    const strip = chart.ops.flatMap((op) => ((op.kind === 'rect' || op.kind === 'hatch') && op.w > 9 ? [op] : []));
     expect(strip.map((op) => [op.kind, op.kind === 'rect' ? op.fill : op.color])).toEqual([
       ['rect', STATUS_COLORS.operating],
       ['rect', STATUS_COLORS['not-observed']],
@@ -322,6 +322,8 @@ describe('chart layout', () => {
       }
     }
     expect(texts(layout({ type: 'bars', categories: ['A'], values: [0], unit: 'checks' })).map((t) => t.text)).toContain('no checks');
+    expect(texts(layout({ type: 'stacked-bars', categories: ['A'], series: [{ name: 'High', values: [0] }], unit: 'findings' })).map((t) => t.text)).toContain('no findings');
+    expect(texts(layout({ type: 'stacked-bars', categories: ['A'], series: [{ name: 'High', values: [2] }], unit: 'findings' })).map((t) => t.text)).toContain('2 findings');
   });
 });
 

@@ -229,6 +229,9 @@ function barRows(b: Builder, rows: readonly BarRow[], segmentLabels: boolean, em
   b.y = y + 3;
 }
 
+/** What an axis with nothing on it says: "no checks" for a unit in words, else "no controls". */
+const emptyText = (unit: string | undefined) => (unit && /^\p{L}/u.test(unit) ? `no ${unit}` : 'no controls');
+
 function stackedBars(spec: StackedBarsSpec, width: number): ChartDrawing {
   const b = new Builder(width);
   b.title(spec.title);
@@ -236,9 +239,9 @@ function stackedBars(spec: StackedBarsSpec, width: number): ChartDrawing {
   const rows = spec.categories.map((label, i): BarRow => {
     const segments = spec.series.map((s) => ({ value: s.values[i] ?? 0, color: s.color }));
     const total = segments.reduce((sum, s) => sum + s.value, 0);
-    return { label, segments, total, end: formatNumber(total) };
+    return { label, segments, total, end: spec.unit ? `${formatNumber(total)} ${spec.unit}` : formatNumber(total) };
   });
-  barRows(b, rows, true, 'no controls');
+  barRows(b, rows, true, emptyText(spec.unit));
   b.note(spec.note);
   return b.done();
 }
@@ -251,8 +254,7 @@ function bars(spec: BarsSpec, width: number): ChartDrawing {
     const value = spec.values[i] ?? 0;
     return { label, segments: [{ value, color: spec.color }], total: value, end: unit ? `${formatNumber(value)} ${unit}` : formatNumber(value) };
   });
-  const emptyText = unit && /^\p{L}/u.test(unit) ? `no ${unit}` : 'no controls';
-  barRows(b, rows, false, emptyText);
+  barRows(b, rows, false, emptyText(unit));
   b.note(spec.note);
   return b.done();
 }
