@@ -24,7 +24,8 @@ export interface FindingName {
   resource?: string;
 }
 
-const resolvedHow: Record<NonNullable<FailingInterval['resolution']>['by'], string> = {
+/** How a failing finding was resolved, as a sentence goes on: "… passes since 2026-04-01". */
+export const resolvedHow: Record<NonNullable<FailingInterval['resolution']>['by'], string> = {
   pass: 'passes since',
   closed: 'closed by the tool on',
   absent: 'no longer reported by a newer scan of the same target since',
@@ -216,7 +217,8 @@ export const chronological = (a: Deviation, b: Deviation): number =>
   a.to.localeCompare(b.to) ||
   (a.accepted?.file ?? '').localeCompare(b.accepted?.file ?? '');
 
-const TIMELINE_RANK: readonly TimelineState[] = ['failing', 'accepted', 'cadence-missed', 'not-observed', 'operating', 'unknown'];
+/** The states of a day, worst first: a day in two takes the worse. */
+export const TIMELINE_RANK: readonly TimelineState[] = ['failing', 'accepted', 'cadence-missed', 'not-observed', 'operating', 'unknown'];
 
 /** Days of a period as indexes: day 0 is its first. */
 export class PeriodDays {
