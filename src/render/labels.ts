@@ -58,7 +58,7 @@ export const deviationLabel: Record<DeviationKind, string> = {
 
 /** What a day of a control's period was, as the timeline's legend names it. */
 export const timelineStateLabel: Record<TimelineState, string> = {
-  failing: 'Check failing',
+  failing: 'Failing (a check, or a lapsed exception)',
   accepted: 'Within an accepted exception',
   'cadence-missed': 'Cadence missed',
   'not-observed': 'Checks not reporting',

@@ -14,7 +14,7 @@ describe('a control over the period, in the pack', () => {
   it('draws its days as a timeline strip, each state named with its days, the accepted apart', () => {
     const spec = chartSpec<{ type: string; from: string; to: string; states: { name: string }[]; segments: { from: string; to: string; state: number }[] }>(control(view, 'A.8.13').period!.timeline);
     expect([spec.type, spec.from, spec.to]).toEqual(['timeline', '2026-01-01', '2026-06-30']);
-    expect(spec.states.map((s) => s.name)).toEqual(['Check failing: 91 days', 'Checks not reporting: 31 days', 'Evidence of operation current: 59 days']);
+    expect(spec.states.map((s) => s.name)).toEqual(['Failing (a check, or a lapsed exception): 91 days', 'Checks not reporting: 31 days', 'Evidence of operation current: 59 days']);
     const days = spec.segments.reduce((n, s) => n + (Date.parse(s.to) - Date.parse(s.from)) / 86_400_000 + 1, 0);
     expect(days).toBe(181);
     expect(spec.segments.at(-1)).toEqual({ from: '2026-04-01', to: '2026-06-30', state: 0 });
