@@ -290,6 +290,12 @@ export interface Remediation {
   itemCount: number;
 }
 
+/** Of the findings with a deadline that came due (fixed, or still open past it), how many were fixed within it. */
+export function fixedWithinDeadline(bySeverity: Record<RatedSeverity, { withinSla: number; breached: number }>): { withinSla: number; due: number } {
+  const counts = Object.values(bySeverity);
+  return { withinSla: counts.reduce((n, c) => n + c.withinSla, 0), due: counts.reduce((n, c) => n + c.withinSla + c.breached, 0) };
+}
+
 /** How many of these controls have each status (every status present, zeros included). */
 export function countByStatus(controls: { status: ControlStatus }[]): Record<ControlStatus, number> {
   const counts = Object.fromEntries(statusOrder.map((s) => [s, 0])) as Record<ControlStatus, number>;

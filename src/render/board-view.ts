@@ -4,11 +4,11 @@ import type { Comparison, PreviousManifest } from '../evaluate/compare.js';
 import { ageInDays } from '../evaluate/dates.js';
 import type { BoardTargets } from '../config/schema.js';
 import type { ControlEvaluation, ControlStatus, Evaluation, RatedSeverity, RemediationItem, TrendPoint } from '../model/evaluation.js';
-import { countByStatus, statusOrder } from '../model/evaluation.js';
+import { countByStatus, fixedWithinDeadline, statusOrder } from '../model/evaluation.js';
 import { statusLabel } from './labels.js';
 import { escapeViewModel } from './markdown-escape.js';
 import { chartBlock as chart } from './chart-block.js';
-import { breachCount, breachLine, breaches, dueAndWithin, ratedSeverities, remediationRows, remediationWindow } from './remediation-view.js';
+import { breachCount, breachLine, breaches, openCount, ratedSeverities, remediationRows, remediationWindow, severityLabel } from './remediation-view.js';
 
 const TOP_RISKS = 5;
 /** Breaches named in business words on page one; all of them (up to NAMED_BREACHES) are named later with their ids. */
@@ -98,33 +98,33 @@ function earlierFromTrend(p: TrendPoint): Earlier {
 
 function earlierFromManifest(m: PreviousManifest): Earlier {
   const counted = (framework: string, annex: boolean) => countByStatus(m.controls.filter((c) => c.framework === framework && (!annex || c.id.startsWith('A.'))));
-  const bySeverity = m.remediation?.bySeverity;
   const backup = m.controls.find((c) => c.framework === 'iso27001-2022' && c.id === 'A.8.13');
   return {
     on: m.asOf,
     annexA: counted('iso27001-2022', true),
     soc2: counted('soc2-2017', false),
     ...(m.findings ? { serious: m.findings.failingBySeverity.critical + m.findings.failingBySeverity.high } : {}),
-    ...(bySeverity
-      ? { remediation: { withinSla: ratedSeverities.reduce((n, s) => n + bySeverity[s].withinSla, 0), due: ratedSeverities.reduce((n, s) => n + bySeverity[s].withinSla + bySeverity[s].breached, 0) } }
-      : {}),
+    ...(m.remediation ? { remediation: fixedWithinDeadline(m.remediation.bySeverity) } : {}),
     ...(backup && backup.latestEvidence !== undefined ? { backup: backup.latestEvidence } : {}),
   };
 }
 
-/** A board metric: what it measures, which way is better (its target is a floor or a ceiling) and its unit. */
-interface Metric {
-  id: keyof BoardTargets;
-  better: 'higher' | 'lower';
-  unit: ' %' | '' | ' days';
-}
+/** Each board metric a target may be set for: which way is better (its target is a floor or a ceiling), and its unit. */
+const METRICS: Record<keyof BoardTargets, { better: 'higher' | 'lower'; unit: ' %' | '' | ' days' }> = {
+  annexAEffective: { better: 'higher', unit: ' %' },
+  soc2Effective: { better: 'higher', unit: ' %' },
+  seriousFindingsOpen: { better: 'lower', unit: '' },
+  remediationWithinSla: { better: 'higher', unit: ' %' },
+  backupEvidenceDays: { better: 'lower', unit: ' days' },
+};
 
 const percentOf = (n: number, of: number) => (of > 0 ? (100 * n) / of : undefined);
 const applicableShare = (c: Counts) => share(c.effective, Object.values(c).reduce((a, b) => a + b, 0) - c['not-applicable']);
 
 /** The target line of a tile: the target and whether the value meets it, or that none is set (never one invented). */
-function targetLine(metric: Metric, targets: BoardTargets, measure: number | undefined): string {
-  const target = targets[metric.id];
+function targetLine(id: keyof BoardTargets, targets: BoardTargets, measure: number | undefined): string {
+  const target = targets[id];
+  const metric = METRICS[id];
   if (target === undefined) return 'No target set';
   const wanted = `Target: ${metric.better === 'higher' ? 'at least' : 'at most'} ${target}${metric.unit}`;
   if (measure === undefined) return `${wanted}; nothing to measure yet`;
@@ -147,7 +147,7 @@ const itemKey = (i: RemediationItem) => `${i.check}\u0000${i.resource ?? ''}\u00
  * Annex A controls it maps to), how long it took or has been open, against its deadline. No check ids.
  */
 function breachInWords(item: RemediationItem, areas: readonly string[], period: boolean): string {
-  const what = `${item.severity![0]!.toUpperCase()}${item.severity!.slice(1)}${areas.length ? `, ${areas.slice(0, 2).join(' and ')}` : ''}`;
+  const what = `${severityLabel[item.severity as RatedSeverity]}${areas.length ? `, ${areas.slice(0, 2).join(' and ')}` : ''}`;
   const how = item.open ? `open ${plural(item.daysOpen, 'day')}${period ? ' at the period\'s end' : ''}` : `resolved after ${plural(item.daysOpen, 'day')}`;
   return `${what}: ${how} (deadline ${item.slaDays}).`;
 }
@@ -168,7 +168,7 @@ function trendCharts(trend: readonly TrendPoint[]) {
       title: 'Findings failing at each month\'s end, by severity',
       categories: months,
       series: [
-        ...ratedSeverities.map((s) => ({ name: s[0]!.toUpperCase() + s.slice(1), color: severityColor[s], values: trend.map((p) => p.failingBySeverity[s]) })),
+        ...ratedSeverities.map((s) => ({ name: severityLabel[s], color: severityColor[s], values: trend.map((p) => p.failingBySeverity[s]) })),
         { name: 'No severity or informational', color: severityColor.unrated, values: trend.map((p) => p.failingBySeverity.unrated + p.failingBySeverity.info) },
       ],
       unit: 'findings',
@@ -232,10 +232,9 @@ export function boardViewModel(ctx: BoardContext) {
   };
   const earlier = earlierThan(evaluation.asOf);
   const remediation = evaluation.remediation;
-  const fixes = dueAndWithin(remediation);
+  const fixes = fixedWithinDeadline(remediation.bySeverity);
   const remediationEarlier = earlierThan(remediation.window.to);
   const backupDays = backup?.latestEvidence ? ageInDays(evaluation.asOf, backup.latestEvidence) : undefined;
-  const metric = (id: Metric['id'], better: Metric['better'], unit: Metric['unit']): Metric => ({ id, better, unit });
 
   // The areas (Annex A controls) each finding past its deadline is in, for naming it on page one without its ids.
   const areasOf = new Map<string, string[]>();
@@ -266,7 +265,7 @@ export function boardViewModel(ctx: BoardContext) {
           label: 'ISO 27001 Annex A controls shown effective',
           value: share(a.effective, applicable(annexA).length),
           detail: `${a.deficient} deficient, ${a.stale} stale, ${a['no-evidence']} unevidenced`,
-          target: targetLine(metric('annexAEffective', 'higher', ' %'), targets, percentOf(a.effective, applicable(annexA).length)),
+          target: targetLine('annexAEffective', targets, percentOf(a.effective, applicable(annexA).length)),
           previous: previousLine(earlier, (e) => e.annexA && applicableShare(e.annexA)),
           tone: 'effective',
         },
@@ -274,7 +273,7 @@ export function boardViewModel(ctx: BoardContext) {
           label: 'SOC 2 criteria shown effective',
           value: share(s.effective, applicable(soc2).length),
           detail: `${s.deficient} deficient, ${s.stale} stale, ${s['no-evidence']} unevidenced`,
-          target: targetLine(metric('soc2Effective', 'higher', ' %'), targets, percentOf(s.effective, applicable(soc2).length)),
+          target: targetLine('soc2Effective', targets, percentOf(s.effective, applicable(soc2).length)),
           previous: previousLine(earlier, (e) => e.soc2 && applicableShare(e.soc2)),
           tone: 'effective',
         },
@@ -282,15 +281,15 @@ export function boardViewModel(ctx: BoardContext) {
           label: 'Serious findings open',
           value: String(f.critical + f.high),
           detail: `${f.critical} critical, ${f.high} high, of ${evaluation.findings.counts.fail} failing checks`,
-          target: targetLine(metric('seriousFindingsOpen', 'lower', ''), targets, f.critical + f.high),
+          target: targetLine('seriousFindingsOpen', targets, f.critical + f.high),
           previous: previousLine(earlier, (e) => e.serious?.toString()),
           tone: f.critical + f.high ? 'deficient' : 'effective',
         },
         {
           label: 'Findings fixed within their deadline',
           value: fixes.due ? share(fixes.withinSla, fixes.due) : 'none due',
-          detail: `${overdue} past the deadline, ${ratedSeverities.reduce((n, sev) => n + remediation.bySeverity[sev].open, 0)} still open`,
-          target: targetLine(metric('remediationWithinSla', 'higher', ' %'), targets, percentOf(fixes.withinSla, fixes.due)),
+          detail: `${overdue} past the deadline, ${openCount(remediation)} still open`,
+          target: targetLine('remediationWithinSla', targets, percentOf(fixes.withinSla, fixes.due)),
           previous: previousLine(remediationEarlier, (e) => e.remediation && (e.remediation.due ? share(e.remediation.withinSla, e.remediation.due) : 'none due')),
           tone: overdue ? 'deficient' : 'effective',
         },
@@ -298,7 +297,7 @@ export function boardViewModel(ctx: BoardContext) {
           label: 'Last evidence of tested backups',
           value: backup?.latestEvidence ?? 'none',
           detail: backup?.latestEvidence ? `${plural(backupDays ?? 0, 'day')} before ${evaluation.asOf}` : 'no restore test on record',
-          target: targetLine(metric('backupEvidenceDays', 'lower', ' days'), targets, backupDays),
+          target: targetLine('backupEvidenceDays', targets, backupDays),
           previous: previousLine(earlier, (e) => (e.backup === undefined ? undefined : e.backup === null ? 'none on record' : `${plural(ageInDays(e.on, e.backup), 'day')} old`)),
           tone: backup?.status === 'effective' ? 'effective' : 'deficient',
         },

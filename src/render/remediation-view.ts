@@ -16,11 +16,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 export const remediationWindow = (r: Remediation): string => (r.window.from !== undefined ? `in the period ${r.window.from} to ${r.window.to}` : `up to ${r.window.to}`);
 
 export const breachCount = (r: Remediation): number => ratedSeverities.reduce((n, s) => n + r.bySeverity[s].breached, 0);
-
-/** Findings with a deadline that came due in the window (fixed, or still open past it), and how many were fixed within it. */
-export function dueAndWithin(r: Remediation): { due: number; withinSla: number } {
-  return ratedSeverities.reduce((acc, s) => ({ due: acc.due + r.bySeverity[s].withinSla + r.bySeverity[s].breached, withinSla: acc.withinSla + r.bySeverity[s].withinSla }), { due: 0, withinSla: 0 });
-}
+export const openCount = (r: Remediation): number => ratedSeverities.reduce((n, s) => n + r.bySeverity[s].open, 0);
 
 /** The deadline for a severity and whether it is legible's default or the configuration's. */
 export function deadlineWords(r: Remediation, severity: RatedSeverity): string {
