@@ -9,6 +9,7 @@ import { ConfigError, configurationFiles, mappingSpec, resolveConfig, type Confi
 import { evaluateGathered, gatherer, type EvaluationContext } from './evaluate/evaluate.js';
 import { failingIntervals, SnapshotIndex } from './evaluate/findings.js';
 import { historyJudge } from './evaluate/history.js';
+import { evidenceOutsidePeriod } from './evaluate/period.js';
 import { monthEnds, trendPoint } from './evaluate/trend.js';
 import { KnownHashes } from './ingest/cache.js';
 import { ingestAll } from './ingest/pool.js';
@@ -180,6 +181,8 @@ export async function withAnalysis<T>(options: AnalyzeOptions, use: (analysis: A
 
 export interface StoreEvaluationOptions extends Omit<EvaluationContext, 'snapshots'> {
   period?: Period;
+  /** Without a period, the first day remediation is counted from (see HistoryContext). */
+  remediationSince?: string;
   sla: RemediationSla;
 }
 
@@ -188,7 +191,7 @@ export interface StoreEvaluationOptions extends Omit<EvaluationContext, 'snapsho
  * observation of each finding at the as-of date, and the history of every finding that ever failed.
  */
 export async function evaluateStore(store: Store, options: StoreEvaluationOptions): Promise<{ evaluation: Evaluation; observations: number }> {
-  const { period, sla, ...rest } = options;
+  const { period, sla, remediationSince, ...rest } = options;
   const until = Date.parse(`${options.asOf}T23:59:59.999Z`);
   const snapshots = new SnapshotIndex(await store.snapshots(until));
   const context: EvaluationContext = { ...rest, snapshots };
@@ -199,11 +202,34 @@ export async function evaluateStore(store: Store, options: StoreEvaluationOption
     for (const g of chunk.passes) gather.addPasses(g);
     observations += chunk.observations.length + chunk.passes.reduce((n, g) => n + g.count, 0);
   }
-  const history = historyJudge({ ...rest, sla, ...(period ? { period, activity: await store.controlActivity(until) } : {}) });
+  const history = historyJudge({ ...rest, sla, ...(period ? { period, activity: await store.controlActivity(until) } : remediationSince !== undefined ? { remediationSince } : {}) });
   for await (const finding of store.failingHistories(until)) history.add(finding, failingIntervals(finding, snapshots));
   const evaluation = evaluateGathered(gather.finish(), context, history.finish());
-  if (period) evaluation.trend = await monthlyTrend(store, options, period);
+  if (period) {
+    await markEvidenceOutside(store, evaluation, period);
+    evaluation.trend = await monthlyTrend(store, options, period);
+  }
   return { evaluation, observations };
+}
+
+/**
+ * Name the evidence cited for each control that the period does not count. Most files tell by their
+ * dates alone; for one newer than the period's end, the store says whether it holds a verdict dated
+ * inside the period (asked only for the controls with such a file).
+ */
+async function markEvidenceOutside(store: Store, evaluation: Evaluation, period: Period): Promise<void> {
+  const from = Date.parse(`${period.from}T00:00:00Z`);
+  const to = Date.parse(`${period.to}T23:59:59.999Z`);
+  for (const c of evaluation.controls) {
+    if (!c.period) continue;
+    let found = evidenceOutsidePeriod(c, period, c.period.population === 0 ? new Set() : undefined);
+    if (found.undecided.length) {
+      const counted = new Set<string>();
+      for await (const rows of store.population(c.framework, c.id, from, to)) for (const row of rows) counted.add(row.file);
+      found = evidenceOutsidePeriod(c, period, counted);
+    }
+    if (found.outside.length) c.period.outside = found.outside;
+  }
 }
 
 /**
@@ -214,8 +240,9 @@ async function monthlyTrend(store: Store, options: StoreEvaluationOptions, perio
   const points: TrendPoint[] = [];
   for (const asOf of monthEnds(period)) {
     const { period: _period, ...then } = options;
-    const { evaluation } = await evaluateStore(store, { ...then, asOf, notes: options.notes.filter((n) => n.date <= asOf) });
-    points.push(trendPoint(evaluation));
+    // Remediation from the period's start: the last point's is the period's own.
+    const { evaluation } = await evaluateStore(store, { ...then, asOf, remediationSince: period.from, notes: options.notes.filter((n) => n.date <= asOf) });
+    points.push(trendPoint(evaluation, options.catalog));
   }
   return points;
 }
@@ -268,7 +295,7 @@ async function render(analysis: Analysis, store: Store, options: BuildOptions, p
     documents,
     {
       version,
-      config: { asOf: config.asOf, organization: config.organization, scope: config.scope, freshness: config.freshness, exclusions: config.exclusions, templatesDir: config.templatesDir, crosswalk: config.crosswalk },
+      config: { asOf: config.asOf, organization: config.organization, scope: config.scope, freshness: config.freshness, exclusions: config.exclusions, templatesDir: config.templatesDir, crosswalk: config.crosswalk, board: config.board },
       evaluation,
       inputs,
       notes,

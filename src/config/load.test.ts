@@ -52,6 +52,16 @@ describe('resolveConfig', () => {
     const config = await resolveConfig({ cwd: tempDir('legible-none-'), asOf: '2026-11-23' });
     expect(config.freshness).toEqual({ checksDays: 30, notesDays: 365 });
     expect(config.exclusions.size).toBe(0);
+    expect(config.board).toEqual({ targets: {} });
+  });
+
+  it('reads the board\'s targets, and names a metric it does not know or a share above 100 %', async () => {
+    const config = await resolveConfig({ cwd: withConfig('board: { targets: { annexAEffective: 80, seriousFindingsOpen: 0 } }\n'), asOf: '2026-11-23' });
+    expect(config.board.targets).toEqual({ annexAEffective: 80, seriousFindingsOpen: 0 });
+    const unknown = await problems('board:\n  targets:\n    mfaCoverage: 95\n');
+    expect(unknown[0]).toMatchObject({ code: 'config/invalid', place: { line: 3 } });
+    expect(unknown[0]?.message).toMatch(/mfaCoverage/);
+    expect((await problems('board: { targets: { soc2Effective: 120 } }\n'))[0]?.message).toMatch(/^board\.targets\.soc2Effective: /);
   });
 
   it('names the line of an unknown field, a bad duration and an unknown control', async () => {

@@ -9,7 +9,7 @@ import { builtInCrosswalk, loadCatalog, type Catalog, type Crosswalk } from '../
 import { resolveControlId } from '../catalog/resolve.js';
 import { packageRoot } from '../util/package-root.js';
 import { loadCrosswalk } from './crosswalk.js';
-import { durationDays, userConfigSchema } from './schema.js';
+import { durationDays, userConfigSchema, type BoardTargets } from './schema.js';
 import { parseLocated } from './yaml-place.js';
 
 /** A mapping rule as data: what a parse worker is sent. */
@@ -71,6 +71,7 @@ export interface ResolvedConfig {
   freshness: { checksDays: number; notesDays: number };
   remediation: RemediationSla;
   targets: TargetRule[];
+  board: { targets: BoardTargets };
   mappings: MappingRule[];
   /** Keyed `framework:id`. */
   exclusions: Map<string, Exclusion>;
@@ -267,6 +268,7 @@ export async function resolveConfig(options: ConfigOptions, catalog: Catalog = l
       low: durationDays(user.remediation.low),
     },
     targets: user.targets,
+    board: user.board,
     mappings,
     exclusions,
     crosswalk,

@@ -17,6 +17,22 @@ export function durationDays(value: z.infer<typeof duration>): number {
   return Number(m[1]) * unit;
 }
 
+/** The remediation deadlines when the config sets none: CISA BOD 19-02 for critical and high, FedRAMP continuous monitoring for medium and low. */
+export const remediationDefaults = { critical: '15d', high: '30d', medium: '90d', low: '180d' } as const;
+
+const percent = z.number().min(0).max(100);
+
+/** The board report's metrics that may have a target, each with what it measures and which way is better. */
+const boardTargets = z
+  .object({
+    annexAEffective: percent.optional().describe('ISO/IEC 27001 Annex A controls shown effective, in percent of those applicable: at least this'),
+    soc2Effective: percent.optional().describe('SOC 2 criteria shown effective, in percent of those applicable: at least this'),
+    seriousFindingsOpen: z.number().int().min(0).optional().describe('Critical and high findings failing: at most this many'),
+    remediationWithinSla: percent.optional().describe('Findings fixed within their remediation deadline, in percent of those that came due: at least this'),
+    backupEvidenceDays: z.number().int().min(0).optional().describe('Days from the newest evidence of tested backups (ISO/IEC 27001 A.8.13) to the as-of date: at most this'),
+  })
+  .strict();
+
 const controlList = z.array(z.union([z.string(), z.number()]).transform(String)).min(1);
 
 /** legible.config.yaml. The descriptions are what an editor shows (schemas/legible.config.schema.json is made from this). */
@@ -79,13 +95,13 @@ export const userConfigSchema = z
       .describe('The audit period (SOC 2 Type 2, ISO surveillance) over which operation is judged; --period overrides it'),
     remediation: z
       .object({
-        critical: duration.default('15d').describe('Days to fix a critical finding (default 15d, after CISA BOD 19-02)'),
-        high: duration.default('30d').describe('Days to fix a high finding (default 30d, after CISA BOD 19-02)'),
-        medium: duration.default('90d').describe('Days to fix a medium finding (default 90d, after FedRAMP continuous monitoring)'),
-        low: duration.default('180d').describe('Days to fix a low finding (default 180d, after FedRAMP continuous monitoring)'),
+        critical: duration.default(remediationDefaults.critical).describe('Days to fix a critical finding (default 15d, after CISA BOD 19-02)'),
+        high: duration.default(remediationDefaults.high).describe('Days to fix a high finding (default 30d, after CISA BOD 19-02)'),
+        medium: duration.default(remediationDefaults.medium).describe('Days to fix a medium finding (default 90d, after FedRAMP continuous monitoring)'),
+        low: duration.default(remediationDefaults.low).describe('Days to fix a low finding (default 180d, after FedRAMP continuous monitoring)'),
       })
       .strict()
-      .default({ critical: '15d', high: '30d', medium: '90d', low: '180d' })
+      .default({ ...remediationDefaults })
       .describe('How fast findings must be fixed, by severity (the remediation SLA)'),
     targets: z
       .array(
@@ -98,6 +114,13 @@ export const userConfigSchema = z
       )
       .default([])
       .describe('What files scan when the tool does not record it: each such file is a snapshot of its target, and a newer snapshot of it resolves findings it no longer reports'),
+    board: z
+      .object({
+        targets: boardTargets.default({}).describe('Targets for the board report\'s metrics; a metric without one is shown with "no target set"'),
+      })
+      .strict()
+      .default({ targets: {} })
+      .describe('The board report'),
     limits: z
       .object({ maxFileBytes: z.number().int().positive().default(2 * 1024 ** 3).describe('Larger evidence files are rejected, not read') })
       .strict()
@@ -107,3 +130,5 @@ export const userConfigSchema = z
 
 export type UserConfig = z.input<typeof userConfigSchema>;
 export type ParsedUserConfig = z.output<typeof userConfigSchema>;
+/** Targets for the board report's metrics, by metric. */
+export type BoardTargets = z.output<typeof boardTargets>;

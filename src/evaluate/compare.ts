@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { ControlStatus, Evaluation } from '../model/evaluation.js';
 
-/** What a board compares: the previous build's manifest, read back and checked. */
+const severityCounts = <T extends z.ZodType>(count: T) => z.object({ critical: count, high: count, medium: count, low: count });
+
+/** What a board compares: the previous build's manifest, read back and checked (what older manifests lack is optional). */
 export const previousManifestSchema = z.object({
   asOf: z.string(),
   controls: z.array(
@@ -10,9 +12,12 @@ export const previousManifestSchema = z.object({
       id: z.string(),
       title: z.string().optional(),
       status: z.enum(['effective', 'deficient', 'stale', 'no-evidence', 'not-applicable']),
+      latestEvidence: z.string().nullable().optional(),
       failing: z.array(z.object({ check: z.string(), resource: z.string().nullable().optional() })).optional(),
     }),
   ),
+  findings: z.object({ failingBySeverity: severityCounts(z.number()) }).optional(),
+  remediation: z.object({ bySeverity: severityCounts(z.object({ withinSla: z.number(), breached: z.number() })) }).optional(),
 });
 export type PreviousManifest = z.infer<typeof previousManifestSchema>;
 

@@ -25,6 +25,8 @@ export interface HistoryVerdicts {
   /** Expired exceptions whose condition the evidence shows fixed, keyed `framework:id`, then by the exception's file: the day it was. */
   fixedExceptions: Map<string, Map<string, string>>;
   remediation: Remediation;
+  /** The same per control, keyed `framework:id`: only controls that failing findings in the window map to. */
+  remediationByControl?: Map<string, Remediation>;
 }
 
 /** How many failing or inconclusive observations a control keeps as named examples. */
@@ -271,7 +273,8 @@ export function evaluateGathered({ byControl, findings }: GatheredEvidence, inpu
     ),
   );
   const window = verdicts.remediation.window;
-  return { asOf: input.asOf, ...(window.from !== undefined ? { period: { from: window.from, to: window.to } } : {}), controls, findings, remediation: verdicts.remediation };
+  const period = verdicts.periods && window.from !== undefined ? { from: window.from, to: window.to } : undefined;
+  return { asOf: input.asOf, ...(period ? { period } : {}), controls, findings, remediation: verdicts.remediation };
 }
 
 /** The longest stretch between consecutive dates (sorted ascending). */
@@ -421,6 +424,7 @@ export function evaluateControl(control: CatalogControl, gathered: Gathered, inp
     evidence,
     ...(latestEvidence ? { latestEvidence } : {}),
     ...(verdicts.periods?.has(key) ? { period: verdicts.periods.get(key)! } : {}),
+    ...(verdicts.remediationByControl?.has(key) ? { remediation: verdicts.remediationByControl.get(key)! } : {}),
     freshness: latestEvidence === undefined ? 'none' : isFreshDate(latestEvidence, Math.max(freshness.checksDays, freshness.notesDays), asOf) && (freshPractices.length || [...checks.ranDays].some((d) => isFreshDate(d, freshness.checksDays, asOf))) ? 'current' : 'stale',
   };
 }

@@ -4,7 +4,7 @@ import type { FindingHistory } from '../model/evaluation.js';
 import type { FindingSeverity } from '../model/types.js';
 import { iso, noteRecord } from '../../test/helpers/records.js';
 import type { FailingInterval } from './findings.js';
-import { historyJudge, type HistoryContext } from './history.js';
+import { CONTROL_ITEMS, historyJudge, type HistoryContext } from './history.js';
 
 const catalog = loadCatalog();
 const sla = { critical: 15, high: 30, medium: 90, low: 180 };
@@ -61,10 +61,49 @@ describe('remediation against the SLA', () => {
     expect(remediation.items.find((i) => i.check === 'fixed-fast')).toMatchObject({ opened: '2026-02-01', resolved: '2026-02-10', by: 'pass', daysOpen: 9, slaDays: 15, withinSla: true, breached: false });
   });
 
+  it('counts the same per control, from the findings mapped to it, breaches named worst first', () => {
+    const split = judged(
+      [
+        ['both-late', failing('2026-02-01', 'critical', '2026-03-01', [...iso('A.8.8'), ...iso('A.5.15')])],
+        ['vuln-fast', failing('2026-02-01', 'high', '2026-02-10')],
+        ['access-open', failing('2026-01-10', 'medium', undefined, iso('A.5.15'))],
+        ['fixed-before', failing('2025-10-01', 'high', '2025-11-01', iso('A.5.15'))],
+      ],
+      { period },
+    );
+    const a88 = split.remediationByControl?.get('iso27001-2022:A.8.8');
+    const a515 = split.remediationByControl?.get('iso27001-2022:A.5.15');
+    expect(a88?.bySeverity.critical).toEqual({ opened: 1, resolved: 1, withinSla: 0, breached: 1, open: 0 });
+    expect(a88?.bySeverity.high).toEqual({ opened: 1, resolved: 1, withinSla: 1, breached: 0, open: 0 });
+    expect(a515?.bySeverity.high).toEqual({ opened: 0, resolved: 0, withinSla: 0, breached: 0, open: 0 });
+    expect(a515?.bySeverity.medium).toEqual({ opened: 1, resolved: 0, withinSla: 0, breached: 1, open: 1 });
+    expect(a515?.items.map((i) => i.check)).toEqual(['access-open', 'both-late']);
+    expect(a515?.window).toEqual(period);
+    // The overall figures count a finding mapped to two controls once.
+    expect(split.remediation.bySeverity.critical.opened).toBe(1);
+    expect(split.remediationByControl?.has('iso27001-2022:A.5.1')).toBe(false);
+  });
+
+  it('lists a control\'s worst few and counts them all', () => {
+    const many = judged(Array.from({ length: CONTROL_ITEMS + 5 }, (_, i): [string, FailingInterval] => [`c${String(i).padStart(2, '0')}`, i === 14 ? failing('2026-01-05', 'critical', '2026-01-25') : failing('2026-01-05', 'low', '2026-01-20')]), { period });
+    const a88 = many.remediationByControl!.get('iso27001-2022:A.8.8')!;
+    expect(a88.itemCount).toBe(CONTROL_ITEMS + 5);
+    expect(a88.items).toHaveLength(CONTROL_ITEMS);
+    expect(a88.items[0]).toMatchObject({ check: 'c14', breached: true });
+    expect(many.remediation.items).toHaveLength(CONTROL_ITEMS + 5);
+  });
+
   it('without a period, looks at every failure up to the as-of date', () => {
     const all = judged([['fixed-before', failing('2025-10-01', 'high', '2025-11-01')]]).remediation;
     expect(all.window).toEqual({ to: '2026-06-30' });
     expect(all.bySeverity.high).toMatchObject({ opened: 1, resolved: 1, breached: 1 });
+  });
+
+  it('from a given day without a period (a trend point inside one), with no period judged', () => {
+    const since = judged([['fixed-before', failing('2025-10-01', 'high', '2025-11-01')], ['fixed-late', failing('2026-02-01', 'critical', '2026-03-01')]], { remediationSince: '2026-01-01' });
+    expect(since.remediation.window).toEqual({ from: '2026-01-01', to: '2026-06-30' });
+    expect(since.remediation.itemCount).toBe(1);
+    expect(since.periods).toBeUndefined();
   });
 });
 

@@ -28,6 +28,8 @@ import {
 
 /** How many remediation items are listed; `itemCount` has them all. */
 export const MAX_ITEMS = 200;
+/** How many a control lists: its breaches, worst first, are what a reader of its section looks for. */
+export const CONTROL_ITEMS = 10;
 const EVIDENCE_PER_EXCEPTION = 10;
 const RATED: readonly RatedSeverity[] = ['critical', 'high', 'medium', 'low'];
 
@@ -35,6 +37,8 @@ export interface HistoryContext {
   catalog: Catalog;
   asOf: string;
   period?: Period;
+  /** Without a period: the first day remediation is counted from (a trend point inside a period); none: every failure. */
+  remediationSince?: string;
   freshness: { checksDays: number; notesDays: number };
   sla: RemediationSla;
   notes: readonly NoteRecord[];
@@ -60,6 +64,8 @@ interface ControlFold {
   /** Every day of the period a mapped finding failed (or failed within an accepted exception), however many deviations are listed. */
   failingDays?: Uint8Array;
   exceptions: ExceptionWatch[];
+  /** The failing findings mapped here that were open in the window, against their deadlines. */
+  remediation?: RemediationTally;
 }
 
 const endOfDay = (day: string) => Date.parse(`${day}T23:59:59.999Z`);
@@ -84,11 +90,41 @@ function keepSorted<T>(list: T[], item: T, order: (a: T, b: T) => number, limit:
   if (list.length > limit) list.pop();
 }
 
+type RemediationTally = ReturnType<typeof remediationTally>;
+
+/** Remediation counts per severity over a window, and the worst items (at most `limit`), one item at a time. */
+function remediationTally(window: Remediation['window'], limit: number) {
+  const bySeverity = Object.fromEntries(RATED.map((s) => [s, { opened: 0, resolved: 0, withinSla: 0, breached: 0, open: 0 }])) as Remediation['bySeverity'];
+  let unrated = 0;
+  let itemCount = 0;
+  const items: RemediationItem[] = [];
+  return {
+    add(item: RemediationItem): void {
+      itemCount++;
+      keepSorted(items, item, worstItemFirst, limit);
+      if (item.slaDays === undefined) {
+        unrated++;
+        return;
+      }
+      const counts = bySeverity[item.severity as RatedSeverity];
+      if (window.from === undefined || item.opened >= window.from) counts.opened++;
+      if (item.resolved) counts.resolved++;
+      if (item.withinSla) counts.withinSla++;
+      if (item.breached) counts.breached++;
+      if (item.open) counts.open++;
+    },
+    finish(sla: RemediationSla): Remediation {
+      return { sla: { ...sla }, window, bySeverity, unrated, items, itemCount };
+    },
+  };
+}
+
 export function historyJudge(ctx: HistoryContext): { add(history: FindingHistory, intervals: readonly FailingInterval[]): void; finish(): HistoryVerdicts } {
   const { period, asOf } = ctx;
   const asOfEnd = endOfDay(asOf);
   const periodDays = period ? new PeriodDays(period) : undefined;
-  const window = period ? { from: period.from, to: period.to } : { to: asOf };
+  const since = period?.from ?? ctx.remediationSince;
+  const window = { ...(since !== undefined ? { from: since } : {}), to: period?.to ?? asOf };
   const folds = new Map<string, ControlFold>();
   const exceptionsOf = new Map<string, NoteRecord[]>();
   for (const note of ctx.notes) {
@@ -104,21 +140,19 @@ export function historyJudge(ctx: HistoryContext): { add(history: FindingHistory
     return f;
   };
 
-  const bySeverity = Object.fromEntries(RATED.map((s) => [s, { opened: 0, resolved: 0, withinSla: 0, breached: 0, open: 0 }])) as Remediation['bySeverity'];
-  let unrated = 0;
-  let itemCount = 0;
-  const items: RemediationItem[] = [];
+  const overall = remediationTally(window, MAX_ITEMS);
 
-  const remediate = (history: FindingHistory, interval: FailingInterval) => {
+  /** A failing finding open in the window, against its deadline; none when it lies outside the window. */
+  const remediationItem = (history: FindingHistory, interval: FailingInterval): RemediationItem | undefined => {
     const opened = dayOfMs(interval.from);
     const resolvedDay = interval.resolution ? dayOfMs(interval.resolution.at) : undefined;
-    if (opened > window.to || (window.from !== undefined && resolvedDay !== undefined && resolvedDay < window.from)) return;
+    if (opened > window.to || (window.from !== undefined && resolvedDay !== undefined && resolvedDay < window.from)) return undefined;
     const resolvedInWindow = resolvedDay !== undefined && resolvedDay <= window.to ? resolvedDay : undefined;
     const severity = interval.severity;
     const rated = severity && severity !== 'info' ? severity : undefined;
     const slaDays = rated ? ctx.sla[rated] : undefined;
     const daysOpen = ageInDays(resolvedInWindow ?? window.to, opened);
-    const item: RemediationItem = {
+    return {
       check: history.check,
       ...(history.title ? { title: history.title } : {}),
       ...(history.resource ? { resource: history.resource } : {}),
@@ -132,18 +166,6 @@ export function historyJudge(ctx: HistoryContext): { add(history: FindingHistory
       open: resolvedInWindow === undefined,
       files: [...interval.files].sort(),
     };
-    itemCount++;
-    keepSorted(items, item, worstItemFirst, MAX_ITEMS);
-    if (!rated) {
-      unrated++;
-      return;
-    }
-    const counts = bySeverity[rated];
-    if (window.from === undefined || opened >= window.from) counts.opened++;
-    if (resolvedInWindow) counts.resolved++;
-    if (item.withinSla) counts.withinSla++;
-    if (item.breached) counts.breached++;
-    if (item.open) counts.open++;
   };
 
   const watch = (f: ControlFold, history: FindingHistory, interval: FailingInterval) => {
@@ -165,9 +187,11 @@ export function historyJudge(ctx: HistoryContext): { add(history: FindingHistory
 
   const add = (history: FindingHistory, intervals: readonly FailingInterval[]) => {
     for (const interval of intervals) {
-      remediate(history, interval);
+      const item = remediationItem(history, interval);
+      if (item) overall.add(item);
       for (const key of new Set(interval.controls.map((m) => `${m.framework}:${m.id}`))) {
         const f = fold(key);
+        if (item) (f.remediation ??= remediationTally(window, CONTROL_ITEMS)).add(item);
         watch(f, history, interval);
         const deviation = period && checkFailedDeviation(history, interval, period);
         if (!deviation) continue;
@@ -192,8 +216,9 @@ export function historyJudge(ctx: HistoryContext): { add(history: FindingHistory
         }
       }
     }
-    const remediation: Remediation = { sla: { ...ctx.sla }, window, bySeverity, unrated, items, itemCount };
-    return { ...(period ? { periods: judgeControls(period) } : {}), fixedExceptions, remediation };
+    const remediationByControl = new Map<string, Remediation>();
+    for (const [key, f] of folds) if (f.remediation) remediationByControl.set(key, f.remediation.finish(ctx.sla));
+    return { ...(period ? { periods: judgeControls(period) } : {}), fixedExceptions, remediation: overall.finish(ctx.sla), remediationByControl };
   };
 
   /** Every control's operation over the period: the deviations from the histories and from the calendar. */

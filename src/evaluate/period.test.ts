@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { noteRecord } from '../../test/helpers/records.js';
-import type { Deviation } from '../model/evaluation.js';
+import type { ControlEvaluation, Deviation } from '../model/evaluation.js';
 import type { FailingInterval } from './findings.js';
-import { cadenceDeviations, checkFailedDeviation, exceptionExpiredDeviation, judgePeriod, notObservedDeviations, PeriodDays, splitByExceptions, timelineOf, type PeriodEvidence } from './period.js';
+import { cadenceDeviations, checkFailedDeviation, evidenceOutsidePeriod, exceptionExpiredDeviation, judgePeriod, notObservedDeviations, PeriodDays, splitByExceptions, timelineOf, type PeriodEvidence } from './period.js';
 
 const period = { from: '2026-01-01', to: '2026-06-30' };
 const ms = (day: string) => Date.parse(`${day}T10:00:00Z`);
@@ -141,6 +141,42 @@ describe('the period day by day', () => {
       ['2026-05-21', '2026-05-31', 'accepted'],
       ['2026-06-01', '2026-06-19', 'unknown'],
       ['2026-06-20', '2026-06-30', 'cadence-missed'],
+    ]);
+  });
+});
+
+describe('evidence cited for a control that the period does not count', () => {
+  const cited = (file: string, over: Parameters<typeof noteRecord>[0] = {}) => ({ record: noteRecord({ file, ...over }), mappings: [], fresh: true });
+  const control = {
+    practices: [cited('notes/old-review.md', { date: '2025-11-05' }), cited('notes/review.md', { date: '2026-03-01' }), cited('notes/later.md', { date: '2026-07-02' })],
+    policies: [cited('notes/policy.md', { kind: 'policy', date: '2024-01-01' })],
+    exceptions: [cited('notes/exception.md', { kind: 'exception', date: '2026-08-01' })],
+    checks: {
+      files: [
+        { file: 'checks/may-2025.json', mappings: [], newest: '2025-05-20T08:00:00.000Z' },
+        { file: 'checks/march.json', mappings: [], newest: '2026-03-20T08:00:00.000Z' },
+        { file: 'checks/daily.jsonl', mappings: [], newest: '2026-11-20T08:00:00.000Z' },
+        { file: 'scans/november.json', mappings: [], newest: '2026-11-21T08:00:00.000Z' },
+        { file: 'scans/undated.json', mappings: [] },
+      ],
+    },
+    evidence: ['checks/daily.jsonl', 'checks/march.json', 'checks/may-2025.json', 'notes/exception.md', 'notes/later.md', 'notes/old-review.md', 'notes/policy.md', 'notes/review.md', 'scans/november.json', 'scans/undated.json'],
+  } as unknown as ControlEvaluation;
+
+  it('tells notes and older check results by their dates, and leaves newer ones to the store', () => {
+    expect(evidenceOutsidePeriod(control, period)).toEqual({
+      outside: ['checks/may-2025.json', 'notes/later.md', 'notes/old-review.md'],
+      undecided: ['checks/daily.jsonl', 'scans/november.json', 'scans/undated.json'],
+    });
+  });
+
+  it('names those with no verdict dated in the period, as the store counts them', () => {
+    expect(evidenceOutsidePeriod(control, period, new Set(['checks/daily.jsonl', 'checks/march.json'])).outside).toEqual([
+      'checks/may-2025.json',
+      'notes/later.md',
+      'notes/old-review.md',
+      'scans/november.json',
+      'scans/undated.json',
     ]);
   });
 });

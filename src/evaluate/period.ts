@@ -5,9 +5,9 @@
  */
 import picomatch from 'picomatch';
 import type { Period } from '../config/load.js';
-import type { ControlPeriod, Deviation, PeriodStatus, TimelineSegment, TimelineState } from '../model/evaluation.js';
+import type { ControlEvaluation, ControlPeriod, Deviation, PeriodStatus, TimelineSegment, TimelineState } from '../model/evaluation.js';
 import type { FindingSeverity, NoteRecord } from '../model/types.js';
-import { addDays, ageInDays } from './dates.js';
+import { addDays, ageInDays, dayOf } from './dates.js';
 import type { FailingInterval } from './findings.js';
 
 /** How many deviations a control lists; `deviationCount` has them all. */
@@ -24,7 +24,8 @@ export interface FindingName {
   resource?: string;
 }
 
-const resolvedHow: Record<NonNullable<FailingInterval['resolution']>['by'], string> = {
+/** How a failing finding was resolved, as a sentence goes on: "… passes since 2026-04-01". */
+export const resolvedHow: Record<NonNullable<FailingInterval['resolution']>['by'], string> = {
   pass: 'passes since',
   closed: 'closed by the tool on',
   absent: 'no longer reported by a newer scan of the same target since',
@@ -216,7 +217,8 @@ export const chronological = (a: Deviation, b: Deviation): number =>
   a.to.localeCompare(b.to) ||
   (a.accepted?.file ?? '').localeCompare(b.accepted?.file ?? '');
 
-const TIMELINE_RANK: readonly TimelineState[] = ['failing', 'accepted', 'cadence-missed', 'not-observed', 'operating', 'unknown'];
+/** The states of a day, worst first: a day in two takes the worse. */
+export const TIMELINE_RANK: readonly TimelineState[] = ['failing', 'accepted', 'cadence-missed', 'not-observed', 'operating', 'unknown'];
 
 /** Days of a period as indexes: day 0 is its first. */
 export class PeriodDays {
@@ -329,4 +331,36 @@ export function judgePeriod(e: PeriodEvidence): ControlPeriod {
     reasons.push(`Operated throughout ${span}: ${occurrences}, and no deviation.`);
   }
   return { status, reasons, deviations, deviationCount: e.deviationCount, population, timeline: e.timeline };
+}
+
+/**
+ * Which evidence files cited for a control hold nothing the period counts: practice notes dated outside
+ * it, and check results with no pass or fail dated inside it. Policies and exceptions are not
+ * occurrences of operation; they bind through their own dates, and are never named here. A file's
+ * newest observation tells when it is before the period or inside it; one newer than the period's end
+ * may still hold older results inside it, which only `counted` (the files with a verdict dated in the
+ * period, from the store) tells: without it, such files are `undecided`.
+ */
+export function evidenceOutsidePeriod(control: ControlEvaluation, period: Period, counted?: ReadonlySet<string>): { outside: string[]; undecided: string[] } {
+  const inPeriod = (day: string) => day >= period.from && day <= period.to;
+  const practiceDates = new Map(control.practices.map((p) => [p.record.file, p.record.date]));
+  const binding = new Set([...control.policies, ...control.exceptions].map((n) => n.record.file));
+  const newest = new Map(control.checks.files.map((f) => [f.file, f.newest === undefined ? undefined : dayOf(f.newest)]));
+  const outside: string[] = [];
+  const undecided: string[] = [];
+  for (const file of control.evidence) {
+    const noted = practiceDates.get(file);
+    if (noted !== undefined) {
+      if (!inPeriod(noted)) outside.push(file);
+      continue;
+    }
+    if (binding.has(file)) continue;
+    const day = newest.get(file);
+    if (day !== undefined && day < period.from) outside.push(file);
+    else if (day !== undefined && inPeriod(day)) continue;
+    else if (counted) {
+      if (!counted.has(file)) outside.push(file);
+    } else undecided.push(file);
+  }
+  return { outside, undecided };
 }

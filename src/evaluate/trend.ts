@@ -1,6 +1,7 @@
 /** The posture over time: the days a trend is taken on, and what one point holds. */
+import type { Catalog } from '../catalog/catalog.js';
 import type { Period } from '../config/load.js';
-import { countByStatus, type Evaluation, type TrendPoint } from '../model/evaluation.js';
+import { countByStatus, fixedWithinDeadline, type Evaluation, type TrendPoint } from '../model/evaluation.js';
 import { addDays } from './dates.js';
 
 /** The last day of each month that ends inside the period, and the period's last day. */
@@ -20,16 +21,13 @@ export function monthEnds(period: Period): string[] {
 }
 
 /** One point of the trend, from a point-in-time evaluation. */
-export function trendPoint(evaluation: Evaluation): TrendPoint {
+export function trendPoint(evaluation: Evaluation, catalog: Catalog): TrendPoint {
   const frameworks = [...new Set(evaluation.controls.map((c) => c.framework))];
-  const bySeverity = Object.values(evaluation.remediation.bySeverity);
   return {
     asOf: evaluation.asOf,
     controls: Object.fromEntries(frameworks.map((f) => [f, countByStatus(evaluation.controls.filter((c) => c.framework === f))])) as TrendPoint['controls'],
+    annexA: countByStatus(evaluation.controls.filter((c) => catalog.control(c)?.kind === 'annex-a')),
     failingBySeverity: { ...evaluation.findings.failingBySeverity },
-    remediation: {
-      withinSla: bySeverity.reduce((n, c) => n + c.withinSla, 0),
-      due: bySeverity.reduce((n, c) => n + c.withinSla + c.breached, 0),
-    },
+    remediation: fixedWithinDeadline(evaluation.remediation.bySeverity),
   };
 }

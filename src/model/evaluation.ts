@@ -190,6 +190,11 @@ export interface ControlPeriod {
    * within the checks window, a practice note within the notes window), or nothing known.
    */
   timeline: TimelineSegment[];
+  /**
+   * The files cited for the control that hold nothing the period counts: practice notes dated outside it,
+   * check results with no pass or fail dated inside it (see evidenceOutsidePeriod).
+   */
+  outside?: string[];
 }
 
 export interface ControlEvaluation {
@@ -213,6 +218,11 @@ export interface ControlEvaluation {
   freshness: 'current' | 'stale' | 'none';
   /** Operation over the period, when there is one. */
   period?: ControlPeriod;
+  /**
+   * How fast the failing findings mapped here were fixed against the SLA, over the same window as the
+   * evaluation's remediation (its items: the worst few); none when no failing finding mapped here was open in it.
+   */
+  remediation?: Remediation;
 }
 
 /** All latest check observations, whatever controls they map to: for risk summaries. */
@@ -243,9 +253,14 @@ export interface TrendPoint {
   asOf: string;
   /** Controls by status, per framework. */
   controls: Record<FrameworkId, Record<ControlStatus, number>>;
+  /** ISO/IEC 27001 Annex A controls by status: what a board is shown (`controls` counts the clauses too). */
+  annexA: Record<ControlStatus, number>;
   /** Findings failing that day, by severity. */
   failingBySeverity: Record<FindingSeverity | 'unrated', number>;
-  /** Of the failing findings with a deadline resolved up to that day, how many within it; and how many were due. */
+  /**
+   * Of the failing findings with a deadline that came due from the period's start to that day (fixed, or
+   * still open past it), how many were fixed within it: the period's remediation so far.
+   */
   remediation: { withinSla: number; due: number };
 }
 
@@ -295,6 +310,12 @@ export interface Remediation {
   /** At most MAX_ITEMS of them, breaches first; `itemCount` has them all. */
   items: RemediationItem[];
   itemCount: number;
+}
+
+/** Of the findings with a deadline that came due (fixed, or still open past it), how many were fixed within it. */
+export function fixedWithinDeadline(bySeverity: Record<RatedSeverity, { withinSla: number; breached: number }>): { withinSla: number; due: number } {
+  const counts = Object.values(bySeverity);
+  return { withinSla: counts.reduce((n, c) => n + c.withinSla, 0), due: counts.reduce((n, c) => n + c.withinSla + c.breached, 0) };
 }
 
 /** How many of these controls have each status (every status present, zeros included). */

@@ -23,7 +23,7 @@ import { evidenceIndexSheets, questionnaireSheets, statementOfApplicabilitySheet
 import { writeWorkbook, type SheetSpec } from './xlsx/workbook.js';
 
 /** The part of the configuration documents use (the rest holds compiled matchers, not data). */
-export type DocumentConfig = Pick<ResolvedConfig, 'asOf' | 'organization' | 'scope' | 'freshness' | 'exclusions' | 'templatesDir' | 'crosswalk'>;
+export type DocumentConfig = Pick<ResolvedConfig, 'asOf' | 'organization' | 'scope' | 'freshness' | 'exclusions' | 'templatesDir' | 'crosswalk' | 'board'>;
 
 /** Everything a document is rendered from: plain data, cloned once into each render worker. */
 export interface DocumentContext {

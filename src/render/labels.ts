@@ -1,4 +1,4 @@
-import type { ControlStatus, DeviationKind, PeriodStatus } from '../model/evaluation.js';
+import type { ControlStatus, DeviationKind, PeriodStatus, TimelineState } from '../model/evaluation.js';
 import type { MappingSource } from '../model/types.js';
 
 export const statusLabel: Record<ControlStatus, string> = {
@@ -54,4 +54,14 @@ export const deviationLabel: Record<DeviationKind, string> = {
   'not-observed': 'checks not reporting',
   'cadence-missed': 'cadence missed',
   'exception-expired': 'exception lapsed',
+};
+
+/** What a day of a control's period was, as the timeline's legend names it. */
+export const timelineStateLabel: Record<TimelineState, string> = {
+  failing: 'Failing (a check, or a lapsed exception)',
+  accepted: 'Within an accepted exception',
+  'cadence-missed': 'Cadence missed',
+  'not-observed': 'Checks not reporting',
+  operating: 'Evidence of operation current',
+  unknown: 'Nothing known',
 };

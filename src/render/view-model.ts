@@ -1,6 +1,6 @@
 import type { Catalog, Framework } from '../catalog/catalog.js';
 import type { DocumentConfig } from './documents.js';
-import type { CheckLatest, Cited, ControlEvaluation, ControlStatus, Evaluation } from '../model/evaluation.js';
+import type { CheckLatest, Cited, ControlEvaluation, ControlStatus, Evaluation, Remediation } from '../model/evaluation.js';
 import { countByStatus, statusOrder } from '../model/evaluation.js';
 import type { ControlMapping, Diagnostic, InputSummary, NoteRecord } from '../model/types.js';
 import { formatPlace } from '../diagnostics/codes.js';
@@ -10,6 +10,8 @@ import { deviationLabel, mappingLabel, periodStatusLabel, periodStatusMeaning, p
 import { defaultRules } from '../map/default-rules.js';
 import type { Redaction } from '../redact/redact.js';
 import { citeFiles, groupFiles, LISTED_INPUTS } from './citations.js';
+import { timelineChart } from './chart-block.js';
+import { breachLine, breaches, defaultDeadlinesSource, remediationRows, remediationWindow } from './remediation-view.js';
 
 export const HASH_PREFIX = 12;
 const EXCERPT_CHARS = 600;
@@ -31,6 +33,19 @@ export interface PackContext {
 /** How evidence came to bear on a control, each source with the rule, field or crosswalk entry behind it. */
 const describeMappings = (mappings: ControlMapping[]): string =>
   [...new Set(mappings.map((m) => (m.via ? `${mappingLabel[m.source]} (${m.via})` : mappingLabel[m.source])))].join('; ');
+
+/** A control's remediation, when findings with a deadline were open in the window: per severity, and the breaches named worst first. */
+function controlRemediation(r: Remediation | undefined) {
+  if (!r || r.itemCount === r.unrated) return null;
+  const { listed, notListed } = breaches(r);
+  return {
+    window: remediationWindow(r),
+    rows: remediationRows(r, false),
+    unrated: r.unrated,
+    breaches: listed.map((i) => breachLine(i, r.window.to)),
+    breachesNotListed: notListed,
+  };
+}
 
 /** Pre-computed, display-ready data for the templates: templates format, they never decide. */
 export function packViewModel(ctx: PackContext) {
@@ -83,6 +98,11 @@ export function packViewModel(ctx: PackContext) {
       mappingsByFile.set(cited.record.file, [...(mappingsByFile.get(cited.record.file) ?? []), ...cited.mappings]);
     }
     for (const f of c.checks.files) mappingsByFile.set(f.file, [...(mappingsByFile.get(f.file) ?? []), ...f.mappings]);
+    const outside = new Set(c.period?.outside ?? []);
+    const practiceDate = new Map(c.practices.map((p) => [p.record.file, p.record.date]));
+    // Evidence the period does not count, said where it is cited: a note by its date, check results by having none in the period.
+    const outsideMark = (file: string) =>
+      !outside.has(file) ? '' : practiceDate.has(file) ? `dated ${practiceDate.get(file)}, outside the period (not counted for it)` : 'outside the period: no pass or fail in it is dated inside it (not counted for it)';
     const cited = citeFiles(c.evidence, inputOf, {
       always: new Set([...c.policies, ...c.practices, ...c.exceptions].map((n) => n.record.file)),
       newest: new Map(c.checks.files.map((f) => [f.file, f.newest])),
@@ -142,12 +162,15 @@ export function packViewModel(ctx: PackContext) {
               evidence: d.evidence.map((file) => ({ file, hash: hashOf.get(file)?.slice(0, HASH_PREFIX) ?? '' })),
             })),
             deviationsNotShown: c.period.deviationCount - c.period.deviations.length,
+            timeline: timelineChart(evaluation.period, c.period.timeline) ?? [],
           }
         : undefined,
+      remediation: controlRemediation(c.remediation),
       evidence: cited.named.map((file) => ({
         file,
         hash: hashOf.get(file)?.slice(0, HASH_PREFIX) ?? '',
         mapping: describeMappings(mappingsByFile.get(file) ?? []),
+        outside: outsideMark(file),
       })),
       evidenceCounted: cited.counted,
       evidenceTotal: c.evidence.length,
@@ -169,6 +192,7 @@ export function packViewModel(ctx: PackContext) {
   }));
   const accepted = inputs.filter((i) => i.accepted);
   const rejected = inputs.filter((i) => !i.accepted);
+  const overallBreaches = breaches(evaluation.remediation);
 
   return escapeViewModel({
     title: `${framework.name} certification pack`,
@@ -201,6 +225,15 @@ export function packViewModel(ctx: PackContext) {
         }))
       : [],
     statusLabels: statusOrder.map((s) => statusLabel[s]),
+    remediation: {
+      window: remediationWindow(evaluation.remediation),
+      findings: evaluation.remediation.itemCount,
+      rows: remediationRows(evaluation.remediation, true),
+      unrated: evaluation.remediation.unrated,
+      defaults: defaultDeadlinesSource,
+      breaches: overallBreaches.listed.map((i) => breachLine(i, evaluation.remediation.window.to)),
+      breachesNotListed: overallBreaches.notListed,
+    },
     periodAttention: controls
       .filter((c) => c.period?.status === 'deviations')
       .map((c) => ({ id: c.id, title: c.title, reason: c.period!.reasons[0] ?? '' })),

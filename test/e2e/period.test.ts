@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Deviation, Remediation } from '../../src/model/evaluation.js';
-import { legible, pdfPlain, root } from '../helpers/cli.js';
+import { legible, pdfPlain, pdfText, root } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
 
 /** The demo company's history, judged over six months and as of the date the demo is written for. */
@@ -113,6 +113,80 @@ describe('the demo history over 2026-05-01 to 2026-10-31', () => {
     expect((await legible(['build', ...period, '--no-cache', '--out', again], root)).code).toBe(0);
     const hashes = (m: PeriodManifest) => m.outputs.map((o) => `${o.path} ${o.sha256}`);
     expect(hashes(JSON.parse(readFileSync(join(again, 'manifest.json'), 'utf8')) as PeriodManifest)).toEqual(hashes(manifest));
+  });
+});
+
+describe('the auditor\'s pack over the period', () => {
+  let iso: string;
+  beforeAll(() => {
+    iso = pdfPlain(join(out, 'iso27001-2022-certification-pack.pdf'));
+  });
+  /** A control's section, up to the next control's heading. */
+  const section = (id: string, next: string) => iso.slice(iso.indexOf(`${id} `, iso.indexOf('Annex A — ')), iso.indexOf(`${next} `, iso.indexOf(`${id} `, iso.indexOf('Annex A — ')) + id.length));
+
+  it('draws each control\'s days as a strip, its states named with their days, across the period\'s dates', () => {
+    expect(section('A.8.13', 'A.8.14')).toMatch(
+      /Over the period 2026-05-01 to 2026-10-31 Deviations Failing \(a check, or a lapsed exception\): 4 days Cadence missed: 49 days Evidence of operation current: 131 days 2026-05-01 2026-06 2026-07 2026-08 2026-09 2026-10 2026-10-31 • 3 deviations/,
+    );
+    expect(section('A.8.14', 'A.8.15')).toContain('Nothing is known of this control on any day of the period, so no timeline is drawn.');
+  });
+
+  it('names the evidence cited that the period does not count, and not the file whose older results it does count', () => {
+    const backup = section('A.8.13', 'A.8.14');
+    expect(backup).toMatch(/notes\/practice\/2026-11-12-ledger-restore-test-failure\.md — SHA-256 [0-9a-f]{12} — named in the evidence — dated 2026-11-12, outside the period \(not counted for it\)/);
+    // Newest result 2026-11-22, after the period; but it holds the period's restore tests.
+    expect(backup).toMatch(/checks\/backup-restore-tests\.jsonl — SHA-256 [0-9a-f]{12} — named in the evidence; mapped by the config \(config rule 1 \(format native, check backup\.\*\)\) • notes/);
+    expect(section('A.8.12', 'A.8.13')).toMatch(/notes\/practice\/2024-11-05-dlp-pilot-workspace\.md — SHA-256 [0-9a-f]{12} — named in the evidence — dated 2024-11-05, outside the period/);
+    expect(section('A.8.5', 'A.8.6')).toMatch(/scans\/prowler-output-111122223333-20261120\.ocsf\.json — SHA-256 [0-9a-f]{12} — mapped by the tool \(Prowler compliance ISO27001-2022\) — outside the period: no pass or fail in it is dated inside it \(not counted for it\)/);
+    expect(section('A.8.5', 'A.8.6')).toMatch(/scans\/prowler-output-111122223333-20261020\.ocsf\.json — SHA-256 [0-9a-f]{12} — mapped by the tool \(Prowler compliance ISO27001-2022\) •/);
+  });
+
+  it('gives remediation per severity, the deadlines and their sources, and the breaches worst first; per control too', () => {
+    expect(iso).toMatch(/Remediation against the deadlines 5 failing findings were open in the period 2026-05-01 to 2026-10-31\./);
+    expect(iso).toMatch(/Critical 15 days \(default\) 1 1 0 1 0 High 30 days \(default\) 2 1 0 1 1 Medium 90 days \(default\) 2 0 0 1 2 Low 180 days \(default\) 0 0 0 0 0/);
+    expect(iso).toContain('The default deadlines follow CISA Binding Operational Directive 19-02 for critical (15 days) and high (30 days) findings, and FedRAMP continuous monitoring for medium (90 days) and low (180 days) ones');
+    expect(iso).toMatch(/Past the deadline, worst first: • Medium: prowler:s3_bucket_kms_encryption on arn:aws:s3:::fjl-legacy-merchant-exports — opened 2026-05-20, still open at 2026-10-31: 164 days against a deadline of 90 days\. • Critical: prowler:s3_bucket_public_access/);
+    expect(section('A.8.5', 'A.8.6')).toMatch(/Fixing findings against their deadlines Failing findings mapped here in the period 2026-05-01 to 2026-10-31, by severity: .*High 30 days 1 0 1 0 Past the deadline, worst first: • High: prowler:iam_user_mfa_enabled_console_access on arn:aws:iam::111122223333:user\/ops-admin — opened 2026-07-20, passes since 2026-09-21: 63 days against a deadline of 30 days\./);
+  });
+});
+
+describe('the board report over the period', () => {
+  let pages: string[];
+  beforeAll(() => {
+    pages = pdfText(join(out, 'board-report.pdf')).split('\f').filter((p) => p.trim()).map((p) => p.replace(/\s+/g, ' '));
+  });
+
+  it('is at most four pages, page one in business words: each metric with its previous value and no target invented, the breaches without ids', () => {
+    expect(pages.length).toBeLessThanOrEqual(4);
+    const first = pages[0]!;
+    expect(first).toMatch(/From 2026-05-31 to 2026-10-31, Annex A controls shown effective went from \d+ of 90 to \d+ of 90/);
+    expect(first.match(/No target set/g)).toHaveLength(5);
+    expect(first).toMatch(/Previous: \d+ of 90 on 2026-10-31/);
+    // The period's fixes, compared with the period's up to the month before its end.
+    expect(first).toMatch(/\b0 of 3\b/);
+    expect(first).toContain('Previous: 0 of 3 on 2026-09-30');
+    expect(first).toMatch(/How fast findings are fixed Past the deadline in the period 2026-05-01 to 2026-10-31 \(critical 15 days, high 30, medium 90, low 180\), worst first: • Medium, data masking and use of cryptography: open 164 days at the period's end \(deadline 90\)\. • Critical, user end point devices: resolved after 61 days \(deadline 15\)\./);
+    expect(first).toMatch(/Decisions asked of the board/);
+    expect(first).not.toMatch(/CVE-\d|prowler:|arn:aws/);
+  });
+
+  it('draws the trend at each month\'s end from the evidence, then names the breaches with their checks', () => {
+    const rest = pages.slice(1).join(' ');
+    expect(rest).toMatch(/Over the period 2026-05-01 to 2026-10-31, month by month ISO\/IEC 27001 Annex A controls at each month's end/);
+    expect(rest).toMatch(/Findings failing at each month's end, by severity Critical High Medium Low No severity or informational 2026-05-31 .* findings/);
+    expect(rest).toMatch(/Findings that came due, from the period's start to each month's end Fixed within the deadline Past the deadline 2026-05-31 0 findings 2026-06-30 0 findings 2026-07-31 0 findings 2026-08-31 2 2 findings 2026-09-30 3 3 findings 2026-10-31 3 3 findings/);
+    expect(rest).toMatch(/Remediation in detail .*Past the deadline, worst first, with the check and the resource each is about: • Medium: prowler:s3_bucket_kms_encryption/);
+  });
+
+  it('shows each target set in the config, met or not', async () => {
+    const dir = tempDir('legible-period-targets-');
+    copyFileSync(join(root, 'legible.config.yaml'), join(dir, 'legible.config.yaml'));
+    writeFileSync(join(dir, 'legible.config.yaml'), `${readFileSync(join(dir, 'legible.config.yaml'), 'utf8')}\nboard:\n  targets: { annexAEffective: 80, seriousFindingsOpen: 5, remediationWithinSla: 90 }\n`);
+    const r = await legible(['build', ...period, '--config', join(dir, 'legible.config.yaml'), '--no-cache', '--out', join(dir, 'out')], root);
+    expect(r.code, r.stderr).toBe(0);
+    const first = pdfText(join(dir, 'out', 'board-report.pdf'), { first: 1, last: 1 }).replace(/\s+/g, ' ');
+    for (const target of ['Target: at least 80 %: not met', 'Target: at most 5: met', 'Target: at least 90 %: not met']) expect(first).toContain(target);
+    expect(first.match(/No target set/g)).toHaveLength(2);
   });
 });
 

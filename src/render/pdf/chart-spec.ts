@@ -7,13 +7,15 @@
  * reported with a short reason that the renderer shows in the document.
  */
 
-export type ChartSpec = StackedBarsSpec | BarsSpec | TilesSpec;
+export type ChartSpec = StackedBarsSpec | BarsSpec | TilesSpec | TimelineSpec;
 
 export interface StackedBarsSpec {
   type: 'stacked-bars';
   title?: string;
   categories: string[];
   series: { name: string; color: string; values: number[] }[];
+  /** Said after each bar's total, and in "no …" when every total is zero. */
+  unit?: string;
   note?: string;
 }
 
@@ -31,6 +33,9 @@ export interface Tile {
   label: string;
   value: string;
   detail?: string;
+  /** The metric's target, and its previous value, as the document words them. */
+  target?: string;
+  previous?: string;
   /** Resolved `#rrggbb` colour of the tile's left edge. */
   tone: string;
 }
@@ -39,6 +44,20 @@ export interface TilesSpec {
   type: 'tiles';
   title?: string;
   tiles: Tile[];
+  note?: string;
+}
+
+/** Stretches of days, each in one of a few states, across a span of calendar days. */
+export interface TimelineSpec {
+  type: 'timeline';
+  title?: string;
+  /** First and last day (YYYY-MM-DD), both included. */
+  from: string;
+  to: string;
+  /** The states a day can be in; a `hatch` pattern sets one apart from a state of the same colour. */
+  states: { name: string; color: string; pattern?: 'hatch' }[];
+  /** Days (inside from..to) and the index of their state; days in no segment are left blank. */
+  segments: { from: string; to: string; state: number }[];
   note?: string;
 }
 
@@ -56,6 +75,12 @@ export const STATUS_COLORS: Readonly<Record<string, string>> = {
   stale: '#f2b134',
   'no-evidence': '#a0a0a0',
   'not-applicable': '#dedede',
+  // A control's days over a period (timeline): the same greys and hues, apart in greyscale too.
+  operating: '#4caf50',
+  failing: '#b3261e',
+  'cadence-missed': '#f2b134',
+  'not-observed': '#a0a0a0',
+  unknown: '#dedede',
   improved: '#4caf50',
   regressed: '#b3261e',
   unchanged: '#a0a0a0',
@@ -71,6 +96,9 @@ export const LIMITS = {
   series: 8,
   tiles: 24,
   text: 300,
+  /** Timeline segments, and the longest span a timeline may cover (in days: ten years). */
+  segments: 1000,
+  days: 3660,
   /** Largest value or total (keeps labels short and arithmetic exact). */
   value: 1e12,
   /** Largest spec source, in characters. */
@@ -149,7 +177,7 @@ function values(value: unknown, field: string, count: number): number[] {
 }
 
 function parseStackedBars(obj: Record<string, unknown>): StackedBarsSpec {
-  only(obj, ['type', 'title', 'categories', 'series', 'note'], '');
+  only(obj, ['type', 'title', 'categories', 'series', 'unit', 'note'], '');
   const cats = categories(obj.categories);
   const rawSeries = obj.series;
   if (!Array.isArray(rawSeries)) fail(rawSeries === undefined ? 'series is missing' : `series must be an array, not ${describe(rawSeries)}`);
@@ -172,6 +200,8 @@ function parseStackedBars(obj: Record<string, unknown>): StackedBarsSpec {
   const spec: StackedBarsSpec = { type: 'stacked-bars', categories: cats, series };
   const title = text(obj.title, 'title', false);
   if (title !== undefined) spec.title = title;
+  const unit = text(obj.unit, 'unit', false);
+  if (unit !== undefined && unit !== '') spec.unit = unit;
   const note = text(obj.note, 'note', false);
   if (note !== undefined) spec.note = note;
   return spec;
@@ -204,14 +234,70 @@ function parseTiles(obj: Record<string, unknown>): TilesSpec {
   const tiles = raw.map((t: unknown, i): Tile => {
     const where = `tiles[${i}]`;
     if (!isRecord(t)) fail(`${where} must be an object, not ${describe(t)}`);
-    only(t, ['label', 'value', 'detail', 'tone'], ` in ${where}`);
+    only(t, ['label', 'value', 'detail', 'target', 'previous', 'tone'], ` in ${where}`);
     const value = typeof t.value === 'number' ? formatNumber(number(t.value, `${where}.value`)) : text(t.value, `${where}.value`, true);
     const tile: Tile = { label: text(t.label, `${where}.label`, true), value, tone: color(t.tone, `${where}.tone`, DEFAULT_TONE) };
-    const detail = text(t.detail, `${where}.detail`, false);
-    if (detail !== undefined && detail !== '') tile.detail = detail;
+    for (const field of ['detail', 'target', 'previous'] as const) {
+      const value = text(t[field], `${where}.${field}`, false);
+      if (value !== undefined && value !== '') tile[field] = value;
+    }
     return tile;
   });
   const spec: TilesSpec = { type: 'tiles', tiles };
+  const title = text(obj.title, 'title', false);
+  if (title !== undefined) spec.title = title;
+  const note = text(obj.note, 'note', false);
+  if (note !== undefined) spec.note = note;
+  return spec;
+}
+
+/** Days since 1970-01-01 of a YYYY-MM-DD calendar date. */
+export function dayNumber(day: string): number {
+  return Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / 86_400_000;
+}
+
+function calendarDay(value: unknown, field: string): string {
+  const day = text(value, field, true);
+  const valid = /^\d{4}-\d{2}-\d{2}$/.test(day) && new Date(dayNumber(day) * 86_400_000).toISOString().slice(0, 10) === day;
+  if (!valid) fail(`${field} ${quote(day)} is not a calendar day (YYYY-MM-DD)`);
+  return day;
+}
+
+function parseTimeline(obj: Record<string, unknown>): TimelineSpec {
+  only(obj, ['type', 'title', 'from', 'to', 'states', 'segments', 'note'], '');
+  const from = calendarDay(obj.from, 'from');
+  const to = calendarDay(obj.to, 'to');
+  if (to < from) fail(`to (${to}) is before from (${from})`);
+  if (dayNumber(to) - dayNumber(from) >= LIMITS.days) fail(`the span is longer than ${LIMITS.days} days`);
+  const rawStates = obj.states;
+  if (!Array.isArray(rawStates)) fail(rawStates === undefined ? 'states is missing' : `states must be an array, not ${describe(rawStates)}`);
+  if (rawStates.length === 0) fail('states is empty');
+  if (rawStates.length > LIMITS.series) fail(`too many states (${rawStates.length}, at most ${LIMITS.series})`);
+  const states = rawStates.map((s: unknown, i) => {
+    const where = `states[${i}]`;
+    if (!isRecord(s)) fail(`${where} must be an object, not ${describe(s)}`);
+    only(s, ['name', 'color', 'pattern'], ` in ${where}`);
+    if (s.pattern !== undefined && s.pattern !== 'hatch') fail(`${where}.pattern must be "hatch"`);
+    return {
+      name: text(s.name, `${where}.name`, true),
+      color: color(s.color, `${where}.color`, DEFAULT_SERIES_COLORS[i % DEFAULT_SERIES_COLORS.length] ?? DEFAULT_BAR_COLOR),
+      ...(s.pattern === 'hatch' ? { pattern: 'hatch' as const } : {}),
+    };
+  });
+  const rawSegments = obj.segments;
+  if (!Array.isArray(rawSegments)) fail(rawSegments === undefined ? 'segments is missing' : `segments must be an array, not ${describe(rawSegments)}`);
+  if (rawSegments.length > LIMITS.segments) fail(`too many segments (${rawSegments.length}, at most ${LIMITS.segments})`);
+  const segments = rawSegments.map((g: unknown, i) => {
+    const where = `segments[${i}]`;
+    if (!isRecord(g)) fail(`${where} must be an object, not ${describe(g)}`);
+    only(g, ['from', 'to', 'state'], ` in ${where}`);
+    const segment = { from: calendarDay(g.from, `${where}.from`), to: calendarDay(g.to, `${where}.to`), state: number(g.state, `${where}.state`) };
+    if (segment.to < segment.from) fail(`${where} ends (${segment.to}) before it starts (${segment.from})`);
+    if (segment.from < from || segment.to > to) fail(`${where} (${segment.from} to ${segment.to}) is outside ${from} to ${to}`);
+    if (!Number.isInteger(segment.state) || segment.state >= states.length) fail(`${where}.state ${segment.state} is not one of the ${states.length} states`);
+    return segment;
+  });
+  const spec: TimelineSpec = { type: 'timeline', from, to, states, segments };
   const title = text(obj.title, 'title', false);
   if (title !== undefined) spec.title = title;
   const note = text(obj.note, 'note', false);
@@ -237,10 +323,12 @@ export function parseChartSpec(source: string): ChartParse {
         return { ok: true, spec: parseBars(data) };
       case 'tiles':
         return { ok: true, spec: parseTiles(data) };
+      case 'timeline':
+        return { ok: true, spec: parseTimeline(data) };
       case undefined:
-        return fail('type is missing; use stacked-bars, bars or tiles');
+        return fail('type is missing; use stacked-bars, bars, tiles or timeline');
       default:
-        return fail(`unknown chart type ${typeof data.type === 'string' ? quote(data.type) : describe(data.type)}; use stacked-bars, bars or tiles`);
+        return fail(`unknown chart type ${typeof data.type === 'string' ? quote(data.type) : describe(data.type)}; use stacked-bars, bars, tiles or timeline`);
     }
   } catch (err) {
     if (err instanceof SpecError) return { ok: false, error: err.message };

@@ -100,6 +100,26 @@ const TILES = {
   ],
 };
 
+const TIMELINE = {
+  type: 'timeline',
+  from: '2026-05-01',
+  to: '2026-10-31',
+  states: [
+    { name: 'Check failing, 4 days', color: 'failing' },
+    { name: 'Within an accepted exception, 17 days', color: 'failing', pattern: 'hatch' },
+    { name: 'Checks not reporting, 48 days', color: 'not-observed' },
+    { name: 'Operating, 115 days', color: 'operating' },
+    { name: 'Nothing known', color: 'unknown' },
+  ],
+  segments: [
+    { from: '2026-05-01', to: '2026-08-13', state: 3 },
+    { from: '2026-08-14', to: '2026-09-30', state: 2 },
+    { from: '2026-10-01', to: '2026-10-10', state: 3 },
+    { from: '2026-10-11', to: '2026-10-27', state: 1 },
+    { from: '2026-10-28', to: '2026-10-31', state: 0 },
+  ],
+};
+
 /** Legend swatches are smaller than this; bar segments are taller. */
 const SWATCH_MAX = 9;
 
@@ -139,8 +159,19 @@ describe('chart specs', () => {
     expect(why(TILES)).toBe('ok');
     expect(why('{"type": "bars",')).toMatch(/^the spec is not valid JSON/);
     expect(why([1, 2])).toBe('the spec must be a JSON object, not an array');
-    expect(why({ categories: [] })).toBe('type is missing; use stacked-bars, bars or tiles');
-    expect(why({ type: 'pie' })).toBe('unknown chart type "pie"; use stacked-bars, bars or tiles');
+    expect(why({ categories: [] })).toBe('type is missing; use stacked-bars, bars, tiles or timeline');
+    expect(why({ type: 'pie' })).toBe('unknown chart type "pie"; use stacked-bars, bars, tiles or timeline');
+    expect(why(TIMELINE)).toBe('ok');
+    expect(why({ ...TIMELINE, from: '2026-02-30' })).toBe('from "2026-02-30" is not a calendar day (YYYY-MM-DD)');
+    expect(why({ ...TIMELINE, to: '2026-04-30' })).toBe('to (2026-04-30) is before from (2026-05-01)');
+    expect(why({ ...TIMELINE, to: '2036-12-31' })).toBe('the span is longer than 3660 days');
+    expect(why({ ...TIMELINE, states: [] })).toBe('states is empty');
+    expect(why({ ...TIMELINE, states: [{ name: 'x', pattern: 'dots' }] })).toBe('states[0].pattern must be "hatch"');
+    expect(why({ ...TIMELINE, segments: [{ from: '2026-04-30', to: '2026-05-02', state: 0 }] })).toBe('segments[0] (2026-04-30 to 2026-05-02) is outside 2026-05-01 to 2026-10-31');
+    expect(why({ ...TIMELINE, segments: [{ from: '2026-05-03', to: '2026-05-02', state: 0 }] })).toBe('segments[0] ends (2026-05-02) before it starts (2026-05-03)');
+    expect(why({ ...TIMELINE, segments: [{ from: '2026-05-01', to: '2026-05-02', state: 5 }] })).toBe('segments[0].state 5 is not one of the 5 states');
+    expect(why({ ...TIMELINE, segments: [{ from: '2026-05-01', to: '2026-05-02', state: 1.5 }] })).toBe('segments[0].state 1.5 is not one of the 5 states');
+    expect(why({ ...TIMELINE, segments: Array.from({ length: 1001 }, () => ({ from: '2026-05-01', to: '2026-05-01', state: 0 })) })).toBe('too many segments (1001, at most 1000)');
     expect(why({ ...BARS, values: [1, 2] })).toBe('values has 2 values for 3 categories');
     expect(why({ ...BARS, values: [1, -2, 3] })).toBe('values[1] must not be negative (-2)');
     expect(why({ ...BARS, values: [1, '2', 3] })).toBe('values[1] must be a number, not a string');
@@ -238,6 +269,43 @@ describe('chart layout', () => {
     for (const t of labelLines) expect(t.right).toBeLessThan(firstBar);
   });
 
+  it('draws a timeline a day\'s width per day, legends only the states shown, and hatches the one set apart', () => {
+    const chart = layout(TIMELINE);
+    const strip = chart.ops.flatMap((op) => ((op.kind === 'rect' || op.kind === 'hatch') && op.w > 9 ? [op] : []));
+    expect(strip.map((op) => [op.kind, op.kind === 'rect' ? op.fill : op.color])).toEqual([
+      ['rect', STATUS_COLORS.operating],
+      ['rect', STATUS_COLORS['not-observed']],
+      ['rect', STATUS_COLORS.operating],
+      ['hatch', STATUS_COLORS.failing],
+      ['rect', STATUS_COLORS.failing],
+    ]);
+    const perDay = 483.28 / 184;
+    expect(strip.map((op) => op.w / perDay)).toEqual([105, 48, 10, 17, 4].map((n) => expect.closeTo(n, 6)));
+    expect(strip[4]!.x + strip[4]!.w).toBeCloseTo(483.28, 6);
+    const labels = texts(chart).map((t) => t.text);
+    expect(labels.slice(0, 4)).toEqual(TIMELINE.states.slice(0, 4).map((s) => s.name));
+    expect(labels).not.toContain('Nothing known');
+    expect(labels.slice(4)).toEqual(['2026-05-01', '2026-10-31', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10']);
+    // Month ticks at each month's first day below the strip.
+    const ticks = chart.ops.filter((op) => op.kind === 'line' && op.x1 === op.x2 && op.y2 - op.y1 === 3);
+    expect(ticks.map((t) => (t.kind === 'line' ? Math.round(t.x1 / perDay) : -1))).toEqual([31, 61, 92, 123, 153]);
+    // Compact: the strip and its dates under a legend of one row (here two), about 1.5 cm (2 cm).
+    expect(chart.height).toBeLessThan(57);
+    expect(layout({ ...TIMELINE, segments: TIMELINE.segments.slice(0, 2) }).height).toBeLessThan(42);
+    for (const t of texts(chart)) expect(t.right).toBeLessThanOrEqual(483.28 + 0.01);
+  });
+
+  it('keeps a single day visible and thins month names where they would collide', () => {
+    const year = layout({ type: 'timeline', from: '2025-01-01', to: '2026-12-31', states: [{ name: 'Failing', color: 'failing' }], segments: [{ from: '2026-06-01', to: '2026-06-01', state: 0 }] }, 300);
+    const day = year.ops.find((op) => op.kind === 'rect' && op.fill === STATUS_COLORS.failing && op.h > 9);
+    expect(day?.kind === 'rect' && day.w).toBe(0.75);
+    const months = texts(year).filter((t) => /^\d{4}-\d{2}$/.test(t.text));
+    expect(months.length).toBeGreaterThan(3);
+    expect(months.length).toBeLessThan(23);
+    const all = texts(year).filter((t) => /^\d{4}-\d{2}/.test(t.text)).sort((a, b) => a.x - b.x);
+    for (let i = 1; i < all.length; i++) expect(all[i]!.x).toBeGreaterThan(all[i - 1]!.right);
+  });
+
   it('draws an empty axis for zero totals instead of dividing by zero', () => {
     for (const spec of [
       { type: 'stacked-bars', categories: ['A', 'B'], series: [{ name: 'Effective', color: 'effective', values: [0, 0] }] },
@@ -254,6 +322,8 @@ describe('chart layout', () => {
       }
     }
     expect(texts(layout({ type: 'bars', categories: ['A'], values: [0], unit: 'checks' })).map((t) => t.text)).toContain('no checks');
+    expect(texts(layout({ type: 'stacked-bars', categories: ['A'], series: [{ name: 'High', values: [0] }], unit: 'findings' })).map((t) => t.text)).toContain('no findings');
+    expect(texts(layout({ type: 'stacked-bars', categories: ['A'], series: [{ name: 'High', values: [2] }], unit: 'findings' })).map((t) => t.text)).toContain('2 findings');
   });
 });
 
@@ -307,6 +377,23 @@ describe('charts in the PDF', () => {
     expect(imageRows(file)).toEqual([]);
   });
 
+  it('renders a timeline strip as vector graphics with its legend and dates as text', async () => {
+    const file = await renderToFile(`Before.\n\n${fence(TIMELINE)}\nAfter.\n`);
+    expectInOrder(text(file), [
+      'Before.',
+      /Check failing, 4 days\s+Within an accepted exception, 17 days/,
+      'Operating, 115 days',
+      /2026-05-01\s+2026-06\s+2026-07\s+2026-08\s+2026-09\s+2026-10\s+2026-10-31/,
+      'After.',
+    ]);
+    expect(imageRows(file)).toEqual([]);
+  });
+
+  it('shows a metric tile\'s target and previous value under its detail', async () => {
+    const file = await renderToFile(fence({ type: 'tiles', tiles: [{ label: 'Annex A controls effective', value: '34 of 90', detail: '6 deficient', target: 'Target: at least 80 %, not met', previous: 'Previous: 30 of 90 on 2026-10-31', tone: 'effective' }, { label: 'Serious findings open', value: '5', target: 'No target set', tone: 'deficient' }] }));
+    expectInOrder(text(file), [/34 of 90\s+5/, /Annex A controls effective\s+Serious findings open/, /6 deficient\s+No target set/, 'Target: at least 80 %, not met', 'Previous: 30 of 90 on 2026-10-31']);
+  });
+
   it('draws non-Latin labels with the fallback fonts and never reads labels as markup', async () => {
     const file = await renderToFile(
       fence({
@@ -335,7 +422,7 @@ describe('charts in the PDF', () => {
     expectInOrder(out, [
       'Before.',
       'chart could not be drawn: the spec is not valid JSON',
-      'chart could not be drawn: unknown chart type "pie"; use stacked-bars, bars or tiles',
+      'chart could not be drawn: unknown chart type "pie"; use stacked-bars, bars, tiles or timeline',
       'chart could not be drawn: values has 1 values for 3 categories',
       'After.',
     ]);

@@ -12,7 +12,9 @@ import {
   type ChartSpec,
   type StackedBarsSpec,
   type TilesSpec,
+  type TimelineSpec,
   contrast,
+  dayNumber,
   formatNumber,
   labelColor,
 } from './chart-spec.js';
@@ -22,6 +24,8 @@ import { type InlineStyle, type Line, drawLine, fitOneLine, layoutClamped, measu
 
 type Op =
   | { kind: 'rect'; x: number; y: number; w: number; h: number; fill: string; stroke?: string }
+  /** Diagonal stripes of `color` on white, outlined: a state set apart from one of the same colour. */
+  | { kind: 'hatch'; x: number; y: number; w: number; h: number; color: string }
   | { kind: 'line'; x1: number; y1: number; x2: number; y2: number; color: string; width: number }
   | { kind: 'text'; line: Line; x: number; y: number; align?: 'left' | 'center' | 'right'; box?: number }
   | { kind: 'tile'; x: number; y: number; w: number; h: number; tone: string };
@@ -63,6 +67,10 @@ const TILE_EDGE = 4;
 const TILE_PAD = 8;
 const TILE_RADIUS = 4;
 const VALUE_SIZES = [18, 16, 14, 12];
+const STRIP = 12;
+const TICK = 3;
+const AXIS_LABEL: InlineStyle = { size: 7, color: MUTED };
+const HATCH_GAP = 3;
 
 /** Fills that are hard to see on white paper get a thin outline. */
 const needsOutline = (fill: string): boolean => contrast(fill, '#ffffff') < 1.5;
@@ -113,25 +121,22 @@ class Builder {
     this.y += this.lines(layoutClamped(run(note), NOTE, this.width, 4), 0, this.y);
   }
 
+  /** A filled box, or a hatched one. */
+  swatch(x: number, y: number, w: number, h: number, color: string, pattern?: 'hatch'): void {
+    if (pattern === 'hatch') this.ops.push({ kind: 'hatch', x, y, w, h, color });
+    else this.ops.push({ kind: 'rect', x, y, w, h, fill: color, ...(needsOutline(color) ? { stroke: OUTLINE } : {}) });
+  }
+
   /** Swatches and names in reading order, wrapping like words. */
-  legend(items: readonly { name: string; color: string }[]): void {
+  legend(items: readonly { name: string; color: string; pattern?: 'hatch' }[]): void {
     const gap = 14;
     let x = 0;
     let rowHeight = 0;
-    let row: { line: Line; color: string; x: number }[] = [];
+    let row: { line: Line; color: string; pattern?: 'hatch'; x: number }[] = [];
     const flush = (): void => {
       if (row.length === 0) return;
       for (const item of row) {
-        const swatchY = this.y + (rowHeight - SWATCH) / 2;
-        this.ops.push({
-          kind: 'rect',
-          x: item.x,
-          y: swatchY,
-          w: SWATCH,
-          h: SWATCH,
-          fill: item.color,
-          ...(needsOutline(item.color) ? { stroke: OUTLINE } : {}),
-        });
+        this.swatch(item.x, this.y + (rowHeight - SWATCH) / 2, SWATCH, SWATCH, item.color, item.pattern);
         this.text(item.line, item.x + SWATCH + 4, this.y + (rowHeight - item.line.height) / 2);
       }
       this.y += rowHeight + 4;
@@ -143,7 +148,7 @@ class Builder {
       const line = fitOneLine(run(item.name), LEGEND, Math.max(this.width - SWATCH - 4, 1));
       const w = SWATCH + 4 + line.width;
       if (row.length > 0 && x + w > this.width) flush();
-      row.push({ line, color: item.color, x });
+      row.push({ line, color: item.color, ...(item.pattern ? { pattern: item.pattern } : {}), x });
       rowHeight = Math.max(rowHeight, line.height, SWATCH);
       x += w + gap;
     }
@@ -224,6 +229,9 @@ function barRows(b: Builder, rows: readonly BarRow[], segmentLabels: boolean, em
   b.y = y + 3;
 }
 
+/** What an axis with nothing on it says: "no checks" for a unit in words, else "no controls". */
+const emptyText = (unit: string | undefined) => (unit && /^\p{L}/u.test(unit) ? `no ${unit}` : 'no controls');
+
 function stackedBars(spec: StackedBarsSpec, width: number): ChartDrawing {
   const b = new Builder(width);
   b.title(spec.title);
@@ -231,9 +239,9 @@ function stackedBars(spec: StackedBarsSpec, width: number): ChartDrawing {
   const rows = spec.categories.map((label, i): BarRow => {
     const segments = spec.series.map((s) => ({ value: s.values[i] ?? 0, color: s.color }));
     const total = segments.reduce((sum, s) => sum + s.value, 0);
-    return { label, segments, total, end: formatNumber(total) };
+    return { label, segments, total, end: spec.unit ? `${formatNumber(total)} ${spec.unit}` : formatNumber(total) };
   });
-  barRows(b, rows, true, 'no controls');
+  barRows(b, rows, true, emptyText(spec.unit));
   b.note(spec.note);
   return b.done();
 }
@@ -246,8 +254,7 @@ function bars(spec: BarsSpec, width: number): ChartDrawing {
     const value = spec.values[i] ?? 0;
     return { label, segments: [{ value, color: spec.color }], total: value, end: unit ? `${formatNumber(value)} ${unit}` : formatNumber(value) };
   });
-  const emptyText = unit && /^\p{L}/u.test(unit) ? `no ${unit}` : 'no controls';
-  barRows(b, rows, false, emptyText);
+  barRows(b, rows, false, emptyText(unit));
   b.note(spec.note);
   return b.done();
 }
@@ -280,8 +287,8 @@ function tiles(spec: TilesSpec, width: number): ChartDrawing {
     const row = spec.tiles.slice(start, start + columns).map((t) => {
       const value = bigValue(t.value, inner);
       const label = layoutClamped(run(t.label), TILE_LABEL, inner, 3);
-      const detail = t.detail ? layoutClamped(run(t.detail), TILE_DETAIL, inner, 2) : [];
-      const height = blockHeight(value) + 3 + blockHeight(label) + (detail.length > 0 ? 3 + blockHeight(detail) : 0);
+      const detail = [t.detail, t.target, t.previous].flatMap((d) => (d ? [layoutClamped(run(d), TILE_DETAIL, inner, 2)] : []));
+      const height = blockHeight(value) + 3 + blockHeight(label) + detail.reduce((h, d) => h + 3 + blockHeight(d), 0);
       return { tone: t.tone, value, label, detail, height };
     });
     const rowHeight = Math.max(...row.map((t) => t.height)) + 2 * TILE_PAD;
@@ -292,10 +299,70 @@ function tiles(spec: TilesSpec, width: number): ChartDrawing {
       let ty = b.y + TILE_PAD;
       ty += b.lines(t.value, tx, ty) + 3;
       ty += b.lines(t.label, tx, ty);
-      if (t.detail.length > 0) b.lines(t.detail, tx, ty + 3);
+      for (const d of t.detail) ty += 3 + b.lines(d, tx, ty + 3);
     });
     b.y += rowHeight;
   }
+  b.note(spec.note);
+  return b.done();
+}
+
+/** The first day of each month after `from` up to `to`, as day numbers. */
+function monthStarts(from: string, to: string): { day: number; label: string }[] {
+  const starts: { day: number; label: string }[] = [];
+  let year = Number(from.slice(0, 4));
+  let month = Number(from.slice(5, 7));
+  for (;;) {
+    month = month === 12 ? 1 : month + 1;
+    if (month === 1) year++;
+    const label = `${year}-${String(month).padStart(2, '0')}`;
+    if (`${label}-01` > to) return starts;
+    starts.push({ day: dayNumber(`${label}-01`), label });
+  }
+}
+
+/**
+ * One strip across the span, a day's width per day, with the states present in the legend, a tick at
+ * each month's start, the first and last day at the ends, and the months named where they fit.
+ */
+function timeline(spec: TimelineSpec, width: number): ChartDrawing {
+  const b = new Builder(width);
+  b.title(spec.title);
+  const present = new Set(spec.segments.map((g) => g.state));
+  b.legend(spec.states.filter((_, i) => present.has(i)));
+  const first = dayNumber(spec.from);
+  const dayWidth = width / (dayNumber(spec.to) - first + 1);
+  const top = b.y;
+  for (const g of spec.segments) {
+    const state = spec.states[g.state];
+    if (!state) continue;
+    const x = (dayNumber(g.from) - first) * dayWidth;
+    // A single day stays visible however long the span.
+    const w = Math.max((dayNumber(g.to) - dayNumber(g.from) + 1) * dayWidth, 0.75);
+    b.swatch(x, top, Math.min(w, width - x), STRIP, state.color, state.pattern);
+  }
+  const axis = top + STRIP;
+  // The frame drawn over the segments: the span's ends show where no segment reaches.
+  for (const [x1, y1, x2, y2] of [[0, top, width, top], [0, axis, width, axis], [0, top, 0, axis], [width, top, width, axis]] as const) {
+    b.ops.push({ kind: 'line', x1, y1, x2, y2, color: OUTLINE, width: 0.5 });
+  }
+  const ticks = monthStarts(spec.from, spec.to).map((m) => ({ ...m, x: (m.day - first) * dayWidth }));
+  for (const t of ticks) b.ops.push({ kind: 'line', x1: t.x, y1: axis, x2: t.x, y2: axis + TICK, color: AXIS, width: 0.75 });
+  const labelY = axis + TICK + 1;
+  const start = oneLine(spec.from, AXIS_LABEL);
+  const end = oneLine(spec.to, AXIS_LABEL);
+  b.text(start, 0, labelY);
+  if (spec.to !== spec.from) b.text(end, width - end.width, labelY);
+  // Month labels left to right where they clear the end labels and each other.
+  let free = start.width + 6;
+  for (const t of ticks) {
+    const line = oneLine(t.label, AXIS_LABEL);
+    const x = t.x + 2;
+    if (x < free || x + line.width > width - end.width - 6) continue;
+    b.text(line, x, labelY);
+    free = x + line.width + 6;
+  }
+  b.y = labelY + start.height;
   b.note(spec.note);
   return b.done();
 }
@@ -309,6 +376,8 @@ export function layoutChart(spec: ChartSpec, width: number): ChartDrawing {
       return bars(spec, width);
     case 'tiles':
       return tiles(spec, width);
+    case 'timeline':
+      return timeline(spec, width);
   }
 }
 
@@ -320,6 +389,17 @@ export function drawChart(doc: PDFKit.PDFDocument, fonts: DocFonts, chart: Chart
         doc.save().rect(x + op.x, y + op.y, op.w, op.h).fill(op.fill).restore();
         if (op.stroke) doc.save().lineWidth(0.5).rect(x + op.x, y + op.y, op.w, op.h).stroke(op.stroke).restore();
         break;
+      case 'hatch': {
+        const hx = x + op.x;
+        const hy = y + op.y;
+        doc.save().rect(hx, hy, op.w, op.h).fill('#ffffff').restore();
+        doc.save().rect(hx, hy, op.w, op.h).clip().lineWidth(1.1).strokeColor(op.color);
+        // Stripes rising left to right, HATCH_GAP apart, across the whole box.
+        for (let d = -op.h; d < op.w; d += HATCH_GAP) doc.moveTo(hx + d, hy + op.h).lineTo(hx + d + op.h, hy);
+        doc.stroke().restore();
+        doc.save().lineWidth(0.5).rect(hx, hy, op.w, op.h).stroke(op.color).restore();
+        break;
+      }
       case 'line':
         doc.save().lineWidth(op.width).strokeColor(op.color).moveTo(x + op.x1, y + op.y1).lineTo(x + op.x2, y + op.y2).stroke().restore();
         break;
