@@ -142,10 +142,10 @@ describe('the auditor\'s pack over the period', () => {
   });
 
   it('gives remediation per severity, the deadlines and their sources, and the breaches worst first; per control too', () => {
-    expect(iso).toMatch(/Remediation against the deadlines 5 failing findings were open in the period 2026-05-01 to 2026-10-31\./);
-    expect(iso).toMatch(/Critical 15 days \(default\) 1 1 0 1 0 High 30 days \(default\) 2 1 0 1 1 Medium 90 days \(default\) 2 0 0 1 2 Low 180 days \(default\) 0 0 0 0 0/);
+    expect(iso).toMatch(/Remediation against the deadlines 17 failing findings were open in the period 2026-05-01 to 2026-10-31\./);
+    expect(iso).toMatch(/Critical 15 days \(default\) 2 2 0 2 0 High 30 days \(default\) 3 2 1 1 1 Medium 90 days \(default\) 6 0 0 1 6 Low 180 days \(default\) 6 0 0 0 6/);
     expect(iso).toContain('The default deadlines follow CISA Binding Operational Directive 19-02 for critical (15 days) and high (30 days) findings, and FedRAMP continuous monitoring for medium (90 days) and low (180 days) ones');
-    expect(iso).toMatch(/Past the deadline, worst first: • Medium: prowler:s3_bucket_kms_encryption on arn:aws:s3:::fjl-legacy-merchant-exports — opened 2026-05-20, still open at 2026-10-31: 164 days against a deadline of 90 days\. • Critical: prowler:s3_bucket_public_access/);
+    expect(iso).toMatch(/Past the deadline, worst first: • Medium: prowler:s3_bucket_kms_encryption on arn:aws:s3:::fjl-legacy-merchant-exports — opened 2026-05-20, still open at 2026-10-31: 164 days against a deadline of 90 days\. • Critical: CVE-2025-22871 on usr\/local\/bin\/checkout-api:stdlib — opened 2026-05-19, no longer reported by a newer scan of the same target since 2026-08-18: 91 days against a deadline of 15 days\. • Critical: prowler:s3_bucket_public_access/);
     expect(section('A.8.5', 'A.8.6')).toMatch(/Fixing findings against their deadlines Failing findings mapped here in the period 2026-05-01 to 2026-10-31, by severity: .*High 30 days 1 0 1 0 Past the deadline, worst first: • High: prowler:iam_user_mfa_enabled_console_access on arn:aws:iam::111122223333:user\/ops-admin — opened 2026-07-20, passes since 2026-09-21: 63 days against a deadline of 30 days\./);
   });
 });
@@ -163,9 +163,9 @@ describe('the board report over the period', () => {
     expect(first.match(/No target set/g)).toHaveLength(5);
     expect(first).toMatch(/Previous: \d+ of 90 on 2026-10-31/);
     // The period's fixes, compared with the period's up to the month before its end.
-    expect(first).toMatch(/\b0 of 3\b/);
-    expect(first).toContain('Previous: 0 of 3 on 2026-09-30');
-    expect(first).toMatch(/How fast findings are fixed Past the deadline in the period 2026-05-01 to 2026-10-31 \(critical 15 days, high 30, medium 90, low 180\), worst first: • Medium, data masking and use of cryptography: open 164 days at the period's end \(deadline 90\)\. • Critical, user end point devices: resolved after 61 days \(deadline 15\)\./);
+    expect(first).toMatch(/\b1 of 5\b/);
+    expect(first).toContain('Previous: 1 of 5 on 2026-09-30');
+    expect(first).toMatch(/How fast findings are fixed Past the deadline in the period 2026-05-01 to 2026-10-31 \(critical 15 days, high 30, medium 90, low 180\), worst first: • Medium, data masking and use of cryptography: open 164 days at the period's end \(deadline 90\)\. • Critical, management of technical vulnerabilities: resolved after 91 days \(deadline 15\)\. • Critical, user end point devices: resolved after 61 days \(deadline 15\)\./);
     expect(first).toMatch(/Decisions asked of the board/);
     expect(first).not.toMatch(/CVE-\d|prowler:|arn:aws/);
   });
@@ -174,7 +174,7 @@ describe('the board report over the period', () => {
     const rest = pages.slice(1).join(' ');
     expect(rest).toMatch(/Over the period 2026-05-01 to 2026-10-31, month by month ISO\/IEC 27001 Annex A controls at each month's end/);
     expect(rest).toMatch(/Findings failing at each month's end, by severity Critical High Medium Low No severity or informational 2026-05-31 .* findings/);
-    expect(rest).toMatch(/Findings that came due, from the period's start to each month's end Fixed within the deadline Past the deadline 2026-05-31 0 findings 2026-06-30 0 findings 2026-07-31 0 findings 2026-08-31 2 2 findings 2026-09-30 3 3 findings 2026-10-31 3 3 findings/);
+    expect(rest).toMatch(/Findings that came due, from the period's start to each month's end Fixed within the deadline Past the deadline 2026-05-31 0 findings 2026-06-30 1 1 2 findings 2026-07-31 1 1 2 findings 2026-08-31 1 3 4 findings 2026-09-30 1 4 5 findings 2026-10-31 1 4 5 findings/);
     expect(rest).toMatch(/Remediation in detail .*Past the deadline, worst first, with the check and the resource each is about: • Medium: prowler:s3_bucket_kms_encryption/);
   });
 
