@@ -174,6 +174,8 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
 export interface StoreEvaluationOptions extends Omit<EvaluationContext, 'snapshots'> {
   period?: Period;
   sla: RemediationSla;
+  /** Statuses are all that is wanted (a trend point): the days each control's checks ran are not read. */
+  statusOnly?: boolean;
 }
 
 /**
@@ -181,7 +183,7 @@ export interface StoreEvaluationOptions extends Omit<EvaluationContext, 'snapsho
  * observation of each finding at the as-of date, and the history of every finding that ever failed.
  */
 export async function evaluateStore(store: Store, options: StoreEvaluationOptions): Promise<{ evaluation: Evaluation; observations: number }> {
-  const { period, sla, ...rest } = options;
+  const { period, sla, statusOnly, ...rest } = options;
   const until = Date.parse(`${options.asOf}T23:59:59.999Z`);
   const snapshots = new SnapshotIndex(await store.snapshots(until));
   const context: EvaluationContext = { ...rest, snapshots };
@@ -191,7 +193,8 @@ export async function evaluateStore(store: Store, options: StoreEvaluationOption
     for (const o of chunk) gather.add(o);
     observations += chunk.length;
   }
-  const history = historyJudge({ ...rest, sla, ...(period ? { period, activity: await store.controlActivity(until) } : {}) });
+  const activity = statusOnly ? undefined : await store.controlActivity(until);
+  const history = historyJudge({ ...rest, sla, ...(period ? { period } : {}), ...(activity ? { activity } : {}) });
   for await (const finding of store.failingHistories(until)) history.add(finding, failingIntervals(finding, snapshots));
   const evaluation = evaluateGathered(gather.finish(), context, history.finish());
   if (period) evaluation.trend = await monthlyTrend(store, options, period);
@@ -206,7 +209,7 @@ async function monthlyTrend(store: Store, options: StoreEvaluationOptions, perio
   const points: TrendPoint[] = [];
   for (const asOf of monthEnds(period)) {
     const { period: _period, ...then } = options;
-    const { evaluation } = await evaluateStore(store, { ...then, asOf, notes: options.notes.filter((n) => n.date <= asOf) });
+    const { evaluation } = await evaluateStore(store, { ...then, asOf, notes: options.notes.filter((n) => n.date <= asOf), statusOnly: true });
     points.push(trendPoint(evaluation));
   }
   return points;

@@ -25,6 +25,8 @@ export interface HistoryVerdicts {
   /** Expired exceptions whose condition the evidence shows fixed, keyed `framework:id`, then by the exception's file: the day it was. */
   fixedExceptions: Map<string, Map<string, string>>;
   remediation: Remediation;
+  /** The days each control's checks ran to a verdict over the whole history, keyed `framework:id`, oldest first; none when not asked for. */
+  checkDays?: Map<string, string[]>;
 }
 
 /** How many failing or inconclusive observations a control keeps as named examples. */
@@ -401,6 +403,7 @@ export function evaluateControl(control: CatalogControl, gathered: Gathered, inp
     checks: checks.summary,
     evidence,
     ...(latestEvidence ? { latestEvidence } : {}),
+    ...(verdicts.checkDays?.has(key) ? { checkDays: verdicts.checkDays.get(key)! } : {}),
     ...(verdicts.periods?.has(key) ? { period: verdicts.periods.get(key)! } : {}),
     freshness: latestEvidence === undefined ? 'none' : isFreshDate(latestEvidence, Math.max(freshness.checksDays, freshness.notesDays), asOf) && (freshPractices.length || [...checks.ranDays].some((d) => isFreshDate(d, freshness.checksDays, asOf))) ? 'current' : 'stale',
   };
