@@ -16,6 +16,9 @@ import { newestByFile } from './citations.js';
 import { insuranceViewModel } from './insurance-view.js';
 import { renderMarkdownPdf } from './pdf/index.js';
 import { loadTemplates } from './templates.js';
+import { renderWorkAsDoneHtml } from './work-as-done/html.js';
+import { renderWorkAsDoneMarkdown } from './work-as-done/markdown.js';
+import { workAsDoneView } from './work-as-done/view.js';
 import { packViewModel } from './view-model.js';
 import { evidenceIndexSheets, questionnaireSheets, statementOfApplicabilitySheets } from './xlsx/outputs.js';
 import { writeWorkbook, type SheetSpec } from './xlsx/workbook.js';
@@ -37,7 +40,7 @@ export interface DocumentContext {
   manifest: Buffer;
 }
 
-export type DocumentKind = 'pack' | 'insurance-pdf' | 'board' | 'soa' | 'evidence-index' | 'insurance-xlsx';
+export type DocumentKind = 'pack' | 'insurance-pdf' | 'board' | 'soa' | 'evidence-index' | 'insurance-xlsx' | 'work-as-done-html' | 'work-as-done-md';
 
 export interface DocumentSpec {
   path: string;
@@ -56,6 +59,8 @@ export function documentList(catalog: Catalog = loadCatalog()): DocumentSpec[] {
     { path: 'statement-of-applicability.xlsx', kind: 'soa' },
     { path: 'evidence-index.xlsx', kind: 'evidence-index' },
     { path: 'insurance-questionnaire.xlsx', kind: 'insurance-xlsx' },
+    { path: 'work-as-done.html', kind: 'work-as-done-html' },
+    { path: 'work-as-done.md', kind: 'work-as-done-md' },
   ];
 }
 
@@ -83,6 +88,7 @@ export async function renderDocument(spec: DocumentSpec, ctx: DocumentContext): 
     });
   const workbook = (title: string, sheets: SheetSpec[]) => writeWorkbook(sheets, { title: `${title} — ${config.organization}`, author: config.organization, created: creationDate });
   const answers = () => answerQuestionnaire(builtInQuestions(), evaluation);
+  const workAsDone = () => workAsDoneView({ evaluation, notes: ctx.notes, catalog, organization: config.organization, freshness: config.freshness, version: ctx.version });
   switch (spec.kind) {
     case 'pack': {
       const framework = catalog.frameworks.find((f) => f.id === spec.framework)!;
@@ -109,5 +115,9 @@ export async function renderDocument(spec: DocumentSpec, ctx: DocumentContext): 
       return workbook('Evidence index', evidenceIndexSheets(inputs, evaluation));
     case 'insurance-xlsx':
       return workbook('Cyber-insurance questionnaire', questionnaireSheets(answers(), { organization: config.organization, asOf: config.asOf }));
+    case 'work-as-done-html':
+      return Buffer.from(renderWorkAsDoneHtml(workAsDone()), 'utf8');
+    case 'work-as-done-md':
+      return Buffer.from(renderWorkAsDoneMarkdown(workAsDone()), 'utf8');
   }
 }

@@ -104,6 +104,8 @@ describe('legible build on a fixture folder', () => {
       'statement-of-applicability.xlsx',
       'evidence-index.xlsx',
       'insurance-questionnaire.xlsx',
+      'work-as-done.html',
+      'work-as-done.md',
     ]);
   });
 
