@@ -54,14 +54,16 @@ article.kept { border-color: #067647; }
 .badge.kept { background: #dcfae6; color: #085d3a; }
 .legend { font-size: 12px; color: #4a5563; }
 .legend i { display: inline-block; width: 12px; height: 10px; margin: 0 4px 0 10px; vertical-align: middle; }
-svg.strip { display: block; }
+svg.strip { display: block; width: 100%; max-width: 240px; height: auto; }
 footer { margin-top: 40px; font-size: 12px; color: #4a5563; }
+@page { size: A4 landscape; margin: 12mm; }
 @media print {
   body { font-size: 11px; }
   main { max-width: none; padding: 0; }
   nav { display: none; }
   h2 { break-after: avoid; }
-  article.policy, tr { break-inside: avoid; }
+  h4, tr { break-inside: avoid; }
+  h4 { break-after: avoid; }
   a { color: inherit; text-decoration: none; }
 }
 `;
@@ -76,7 +78,7 @@ const section = (id: t.SectionId, level: 2 | 3, body: string) => `<section id="$
 
 function policyBlock(v: WorkAsDoneView, p: PolicyView): string {
   const rows = p.controls.map((c) => {
-    const label = escapeHtml(`${c.id}: ${t.activityCell(c)} days with activity from ${v.window.from} to ${v.window.to}; misses: ${t.missesCell(c, p.cadenceDays, v.window)}`);
+    const label = escapeHtml(`${c.id}, ${v.window.from} to ${v.window.to}: days with activity ${t.activityCell(c)}; misses ${t.missesCell(c, p.cadenceDays, v.window)}`);
     return [
       `${t.controlName(c, esc)}${activityStrip(v.window, c, label)}`,
       `<span class="badge ${c.state}">${t.stateLabel[c.state]}</span>`,
