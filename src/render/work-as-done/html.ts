@@ -95,9 +95,9 @@ function policyBlock(v: WorkAsDoneView, p: PolicyView): string {
   }</article>`;
 }
 
-const policies = (v: WorkAsDoneView, list: readonly PolicyView[], none: string) => (list.length ? list.map((p) => policyBlock(v, p)).join('') : para(none));
-
 const LEGEND = `<p class="legend">In each drawing, across the window:<i style="background:#1d2733;border-radius:6px"></i>a practice note<i style="background:#4b6f9e"></i>days with checks<i style="background:#f5b8b0"></i>cadence missed</p>`;
+
+const policies = (v: WorkAsDoneView, list: readonly PolicyView[], none: string) => (list.length ? LEGEND + list.map((p) => policyBlock(v, p)).join('') : para(none));
 
 export function renderWorkAsDoneHtml(v: WorkAsDoneView): string {
   const attention = new Set(['policies-missed', 'policies-stretching', 'checks-silent', 'reporting-gaps', 'exceptions-expired', 'exceptions-expiring']);
@@ -106,7 +106,7 @@ export function renderWorkAsDoneHtml(v: WorkAsDoneView): string {
     .join('')}</ul>`;
   const nav = `<nav><ul>${(['glance', 'drift', 'requests', 'imagined', 'unwritten', 'kept', 'method'] as const).map((id) => `<li><a href="#${id}">${escapeHtml(t.headings[id])}</a></li>`).join('')}</ul></nav>`;
   const drift = [
-    section('cadences', 3, v.drift.cadences.length ? LEGEND + policies(v, v.drift.cadences, '') : para(t.empty.cadences)),
+    section('cadences', 3, policies(v, v.drift.cadences, t.empty.cadences)),
     section('gaps', 3, v.drift.gaps.length ? table(t.gapColumns, v.drift.gaps.map((g) => t.gapCells(g, esc)), [1]) : para(t.empty.gaps)),
     section('exceptions', 3, v.drift.exceptions.length ? table(t.exceptionColumns, v.drift.exceptions.map((e) => t.exceptionCells(e, esc)), [2]) : para(t.empty.exceptions)),
   ].join('');
@@ -130,7 +130,7 @@ export function renderWorkAsDoneHtml(v: WorkAsDoneView): string {
     section('requests', 2, requests),
     section('imagined', 2, policies(v, v.imagined, t.empty.imagined)),
     section('unwritten', 2, v.unwritten.length ? table(t.unwrittenColumns, v.unwritten.map((u) => t.unwrittenCells(u, esc)), [5]) : para(t.empty.unwritten)),
-    section('kept', 2, v.kept.length ? LEGEND + policies(v, v.kept, '') : para(t.empty.kept)),
+    section('kept', 2, policies(v, v.kept, t.empty.kept)),
     section('method', 2, `<ul>${t.method(v).map((m) => `<li>${m}</li>`).join('')}</ul>`),
     `<footer>${t.footer(v)}</footer>`,
   ].join('\n');

@@ -33,7 +33,7 @@ export interface ReportWindow {
   kind: 'period' | 'recent';
 }
 
-export interface ControlRef {
+export interface ControlName {
   framework: FrameworkId;
   id: string;
   title: string;
@@ -50,7 +50,7 @@ export interface Interval {
 }
 
 /** What the evidence shows of the work one policy requires, on one control it names. */
-export interface PolicyControl extends ControlRef {
+export interface PolicyControl extends ControlName {
   status: ControlStatus;
   state: PolicyState;
   /** Days in the window with activity (a practice note, or checks that ran to a verdict). */
@@ -86,7 +86,7 @@ export interface PolicyView {
 
 /** Checks that stopped reporting: controls that lost their reports together, as one row. */
 export interface ReportingGap {
-  controls: ControlRef[];
+  controls: ControlName[];
   /** The last report before the silence, and the first after it (none: still silent at the as-of date). */
   lastReport: string;
   resumed?: string;
@@ -105,7 +105,7 @@ export interface ExceptionView {
   state: 'expired' | 'expiring';
   /** Days since it expired, or until it does. */
   days: number;
-  controls: (ControlRef & { status: ControlStatus })[];
+  controls: (ControlName & { status: ControlStatus })[];
 }
 
 export interface Person {
@@ -115,7 +115,7 @@ export interface Person {
   control: string;
 }
 
-export interface EvidenceRequest extends ControlRef {
+export interface EvidenceRequest extends ControlName {
   /** What is on record, in a few words. */
   onRecord: string;
   ask: Person[];
@@ -133,7 +133,7 @@ export interface EvidenceRequestTheme {
 }
 
 /** A control with practice or checks and no policy: a candidate for a rule people already follow. */
-export interface UnwrittenPractice extends ControlRef {
+export interface UnwrittenPractice extends ControlName {
   theme: string;
   practiceNotes: number;
   authors: string[];
@@ -165,7 +165,7 @@ export interface WorkAsDoneView {
 }
 
 const keyOf = (c: { framework: string; id: string }) => `${c.framework}:${c.id}`;
-const refOf = (c: ControlEvaluation): ControlRef => ({ framework: c.framework, id: c.id, title: c.title });
+const refOf = (c: ControlEvaluation): ControlName => ({ framework: c.framework, id: c.id, title: c.title });
 /** Code-unit order: the same on every machine, whatever its locale. */
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const inWindow = (w: ReportWindow) => (day: string) => day >= w.from && day <= w.to;
