@@ -184,6 +184,8 @@ export interface StoreEvaluationOptions extends Omit<EvaluationContext, 'snapsho
   /** Without a period, the first day remediation is counted from (see HistoryContext). */
   remediationSince?: string;
   sla: RemediationSla;
+  /** Statuses are all that is wanted (a trend point): the days each control's checks ran are not read. */
+  statusOnly?: boolean;
 }
 
 /**
@@ -191,7 +193,7 @@ export interface StoreEvaluationOptions extends Omit<EvaluationContext, 'snapsho
  * observation of each finding at the as-of date, and the history of every finding that ever failed.
  */
 export async function evaluateStore(store: Store, options: StoreEvaluationOptions): Promise<{ evaluation: Evaluation; observations: number }> {
-  const { period, sla, remediationSince, ...rest } = options;
+  const { period, sla, remediationSince, statusOnly, ...rest } = options;
   const until = Date.parse(`${options.asOf}T23:59:59.999Z`);
   const snapshots = new SnapshotIndex(await store.snapshots(until));
   const context: EvaluationContext = { ...rest, snapshots };
@@ -202,7 +204,9 @@ export async function evaluateStore(store: Store, options: StoreEvaluationOption
     for (const g of chunk.passes) gather.addPasses(g);
     observations += chunk.observations.length + chunk.passes.reduce((n, g) => n + g.count, 0);
   }
-  const history = historyJudge({ ...rest, sla, ...(period ? { period, activity: await store.controlActivity(until) } : remediationSince !== undefined ? { remediationSince } : {}) });
+  // A period is judged from the check days whatever else is wanted.
+  const activity = statusOnly && !period ? undefined : await store.controlActivity(until);
+  const history = historyJudge({ ...rest, sla, ...(period ? { period } : remediationSince !== undefined ? { remediationSince } : {}), ...(activity ? { activity } : {}) });
   for await (const finding of store.failingHistories(until)) history.add(finding, failingIntervals(finding, snapshots));
   const evaluation = evaluateGathered(gather.finish(), context, history.finish());
   if (period) {
@@ -241,7 +245,7 @@ async function monthlyTrend(store: Store, options: StoreEvaluationOptions, perio
   for (const asOf of monthEnds(period)) {
     const { period: _period, ...then } = options;
     // Remediation from the period's start: the last point's is the period's own.
-    const { evaluation } = await evaluateStore(store, { ...then, asOf, remediationSince: period.from, notes: options.notes.filter((n) => n.date <= asOf) });
+    const { evaluation } = await evaluateStore(store, { ...then, asOf, remediationSince: period.from, notes: options.notes.filter((n) => n.date <= asOf), statusOnly: true });
     points.push(trendPoint(evaluation, options.catalog));
   }
   return points;

@@ -165,3 +165,20 @@ describe('work as done is a history', () => {
     expect(evaluation.remediation.bySeverity.high).toEqual({ opened: 1, resolved: 1, withinSla: 0, breached: 1, open: 0 });
   });
 });
+
+describe('the days checks ran', () => {
+  it('lists every day a check mapped here ran to a verdict, over the whole history, not only the newest observations', async () => {
+    const run = (day: string, status: 'pass' | 'fail' | 'skip') => check({ file: `checks/${day}.json`, status, observedAt: `${day}T08:00:00.000Z` });
+    const records = [run('2026-09-02', 'pass'), run('2026-10-07', 'fail'), run('2026-10-07', 'pass'), run('2026-11-04', 'pass'), run('2026-11-11', 'skip'), run('2026-12-01', 'pass')];
+    const evaluation = await evaluateRecords(records, { catalog, asOf, freshness, exclusions: new Map() });
+    const control = (id: string) => evaluation.controls.find((c) => c.framework === 'iso27001-2022' && c.id === id)!;
+    // A skipped check is no verdict, and evidence after the as-of date did not exist then.
+    expect(control('A.8.13').checkDays).toEqual(['2026-09-02', '2026-10-07', '2026-11-04']);
+    expect(control('A.8.8').checkDays).toBeUndefined();
+  });
+
+  it('are not read for a point-in-time status alone (a trend point)', async () => {
+    const evaluation = await evaluateRecords([check()], { catalog, asOf, freshness, exclusions: new Map(), statusOnly: true });
+    expect(evaluation.controls.find((c) => c.id === 'A.8.13')!.checkDays).toBeUndefined();
+  });
+});

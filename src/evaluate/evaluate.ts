@@ -27,6 +27,8 @@ export interface HistoryVerdicts {
   remediation: Remediation;
   /** The same per control, keyed `framework:id`: only controls that failing findings in the window map to. */
   remediationByControl?: Map<string, Remediation>;
+  /** The days each control's checks ran to a verdict over the whole history, keyed `framework:id`, oldest first; none when not asked for. */
+  checkDays?: Map<string, string[]>;
 }
 
 /** How many failing or inconclusive observations a control keeps as named examples. */
@@ -423,6 +425,7 @@ export function evaluateControl(control: CatalogControl, gathered: Gathered, inp
     checks: checks.summary,
     evidence,
     ...(latestEvidence ? { latestEvidence } : {}),
+    ...(verdicts.checkDays?.has(key) ? { checkDays: verdicts.checkDays.get(key)! } : {}),
     ...(verdicts.periods?.has(key) ? { period: verdicts.periods.get(key)! } : {}),
     ...(verdicts.remediationByControl?.has(key) ? { remediation: verdicts.remediationByControl.get(key)! } : {}),
     freshness: latestEvidence === undefined ? 'none' : isFreshDate(latestEvidence, Math.max(freshness.checksDays, freshness.notesDays), asOf) && (freshPractices.length || [...checks.ranDays].some((d) => isFreshDate(d, freshness.checksDays, asOf))) ? 'current' : 'stale',

@@ -43,7 +43,7 @@ export interface HistoryContext {
   sla: RemediationSla;
   notes: readonly NoteRecord[];
   exclusions: Map<string, Exclusion>;
-  /** With a period: the days each control's checks ran, and the controls any check maps to. */
+  /** The days each control's checks ran, and the controls any check maps to: for the period, and handed on as each control's check days. */
   activity?: { activity: ControlActivity[]; withChecks: ReadonlySet<string> };
 }
 
@@ -218,7 +218,8 @@ export function historyJudge(ctx: HistoryContext): { add(history: FindingHistory
     }
     const remediationByControl = new Map<string, Remediation>();
     for (const [key, f] of folds) if (f.remediation) remediationByControl.set(key, f.remediation.finish(ctx.sla));
-    return { ...(period ? { periods: judgeControls(period) } : {}), fixedExceptions, remediation: overall.finish(ctx.sla), remediationByControl };
+    const checkDays = ctx.activity ? new Map(ctx.activity.activity.map((a) => [`${a.framework}:${a.id}`, [...a.days.keys()].sort()])) : undefined;
+    return { ...(period ? { periods: judgeControls(period) } : {}), fixedExceptions, remediation: overall.finish(ctx.sla), remediationByControl, ...(checkDays ? { checkDays } : {}) };
   };
 
   /** Every control's operation over the period: the deviations from the histories and from the calendar. */

@@ -216,6 +216,12 @@ export interface ControlEvaluation {
   /** Newest observation date (YYYY-MM-DD) of evidence of operation, if any. */
   latestEvidence?: string;
   freshness: 'current' | 'stale' | 'none';
+  /**
+   * Every day (YYYY-MM-DD, oldest first, up to the as-of date) on which a check mapped here ran to a
+   * verdict, over the whole history (not only the newest observations): how often the work is done.
+   * Absent when no check ran here, or when the evaluation is a trend point.
+   */
+  checkDays?: string[];
   /** Operation over the period, when there is one. */
   period?: ControlPeriod;
   /**

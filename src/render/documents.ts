@@ -18,6 +18,9 @@ import { ASSESSMENT_RESULTS_FILE, assessmentResultsJson } from './oscal/assessme
 import { insuranceViewModel } from './insurance-view.js';
 import { renderMarkdownPdf } from './pdf/index.js';
 import { loadTemplates } from './templates.js';
+import { renderWorkAsDoneHtml } from './work-as-done/html.js';
+import { renderWorkAsDoneMarkdown } from './work-as-done/markdown.js';
+import { workAsDoneView } from './work-as-done/view.js';
 import { packViewModel } from './view-model.js';
 import { evidenceIndexSheets, questionnaireSheets, statementOfApplicabilitySheets } from './xlsx/outputs.js';
 import { writeWorkbook, type SheetSpec } from './xlsx/workbook.js';
@@ -39,7 +42,7 @@ export interface DocumentContext {
   manifest: Buffer;
 }
 
-export type DocumentKind = 'pack' | 'insurance-pdf' | 'board' | 'soa' | 'evidence-index' | 'insurance-xlsx' | 'oscal-ar';
+export type DocumentKind = 'pack' | 'insurance-pdf' | 'board' | 'soa' | 'evidence-index' | 'insurance-xlsx' | 'oscal-ar' | 'work-as-done-html' | 'work-as-done-md';
 
 export interface DocumentSpec {
   path: string;
@@ -59,6 +62,8 @@ export function documentList(catalog: Catalog = loadCatalog()): DocumentSpec[] {
     { path: 'evidence-index.xlsx', kind: 'evidence-index' },
     { path: 'insurance-questionnaire.xlsx', kind: 'insurance-xlsx' },
     { path: ASSESSMENT_RESULTS_FILE, kind: 'oscal-ar' },
+    { path: 'work-as-done.html', kind: 'work-as-done-html' },
+    { path: 'work-as-done.md', kind: 'work-as-done-md' },
   ];
 }
 
@@ -86,6 +91,7 @@ export async function renderDocument(spec: DocumentSpec, ctx: DocumentContext): 
     });
   const workbook = (title: string, sheets: SheetSpec[]) => writeWorkbook(sheets, { title: `${title} — ${config.organization}`, author: config.organization, created: creationDate });
   const answers = () => answerQuestionnaire(builtInQuestions(), evaluation);
+  const workAsDone = () => workAsDoneView({ evaluation, notes: ctx.notes, catalog, organization: config.organization, freshness: config.freshness, version: ctx.version });
   switch (spec.kind) {
     case 'pack': {
       const framework = catalog.frameworks.find((f) => f.id === spec.framework)!;
@@ -118,5 +124,9 @@ export async function renderDocument(spec: DocumentSpec, ctx: DocumentContext): 
     }
     case 'oscal-ar':
       return Buffer.from(assessmentResultsJson({ version: ctx.version, config, evaluation, inputs, notes: ctx.notes, catalog }), 'utf8');
+    case 'work-as-done-html':
+      return Buffer.from(renderWorkAsDoneHtml(workAsDone()), 'utf8');
+    case 'work-as-done-md':
+      return Buffer.from(renderWorkAsDoneMarkdown(workAsDone()), 'utf8');
   }
 }

@@ -14,9 +14,9 @@ export interface RenderedDocument {
 }
 
 /** Rough cost of each kind, to hand the longest documents out first. */
-const COST = { pack: 3, 'insurance-pdf': 2, board: 1, soa: 0, 'evidence-index': 0, 'insurance-xlsx': 0, 'oscal-ar': 0 } as const;
-/** Workbooks and JSON are quick and hold no fonts: they are written here while the workers lay out the PDFs. */
-const HERE = new Set<DocumentSpec['kind']>(['soa', 'evidence-index', 'insurance-xlsx', 'oscal-ar']);
+const COST = { pack: 3, 'insurance-pdf': 2, board: 1, soa: 0, 'evidence-index': 0, 'insurance-xlsx': 0, 'oscal-ar': 0, 'work-as-done-html': 0, 'work-as-done-md': 0 } as const;
+/** Workbooks, JSON and the work-as-done pages are quick and hold no fonts: they are written here while the workers lay out the PDFs. */
+const HERE = new Set<DocumentSpec['kind']>(['soa', 'evidence-index', 'insurance-xlsx', 'oscal-ar', 'work-as-done-html', 'work-as-done-md']);
 
 /**
  * Render workers by default: none on two cores or fewer. Measured on 2 cores (medium corpus), two

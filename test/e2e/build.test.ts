@@ -105,6 +105,8 @@ describe('legible build on a fixture folder', () => {
       'evidence-index.xlsx',
       'insurance-questionnaire.xlsx',
       'assessment-results.json',
+      'work-as-done.html',
+      'work-as-done.md',
     ]);
   });
 
