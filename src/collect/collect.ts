@@ -22,7 +22,7 @@ export interface CollectedFile {
   lakeFormat?: LakeFormat;
   /**
    * A lake partition the build does not need, and why: listed, never opened or hashed. Its `file` is
-   * the partition's folder (the path ends in `/`), its bytes those of the files in it.
+   * the partition's folder, its bytes those of the files in it.
    */
   notRead?: string;
 }
@@ -51,13 +51,13 @@ export function lakeWindow(asOf: string, period: Period | undefined, checksDays:
 /** `…/region=eu-west-1/accountId=123456789012/eventDay=20260131/object`, either case of the keys. */
 const PARTITION = /^(.*?)(?:^|\/)(region=([^/]+)\/accountid=([^/]+)\/eventday=(\d{4})(\d{2})(\d{2}))\/[^/]+$/i;
 
-/** The partition a file lies in, and that partition's folder (relative, ending in `/`). */
+/** The partition a file lies in, and that partition's folder (relative). */
 export function lakePartition(path: string): { partition: LakePartition; folder: string } | undefined {
   const m = PARTITION.exec(path);
   if (!m) return undefined;
   const day = `${m[5]}-${m[6]}-${m[7]}`;
   if (!isValidDate(day)) return undefined;
-  return { partition: { region: m[3]!, account: m[4]!, day }, folder: `${m[1] ? `${m[1]}/` : ''}${m[2]}/` };
+  return { partition: { region: m[3]!, account: m[4]!, day }, folder: `${m[1] ? `${m[1]}/` : ''}${m[2]}` };
 }
 
 export interface CollectOptions {

@@ -183,8 +183,8 @@ async function verifyEvidenceFolder(root: string, outDir: string, manifest: Trus
   // As the build does: an output folder placed inside the evidence folder is not evidence.
   const realOut = await realpath(outDir);
   for (const rel of await walk(root, true, 'evidence folder')) {
-    // A lake partition the build did not need is listed by its folder (`…/eventDay=20260101/`), unread.
-    if (listed.has(rel) || listed.has(rel.slice(0, rel.lastIndexOf('/') + 1)) || isInside(realOut, join(root, rel))) continue;
+    // A lake partition the build did not need is listed by its folder (`…/eventDay=20260101`), unread.
+    if (listed.has(rel) || listed.has(rel.slice(0, rel.lastIndexOf('/'))) || isInside(realOut, join(root, rel))) continue;
     problems.push({ kind: 'extra', scope: 'input', path: rel, detail: 'in the evidence folder but not listed in manifest.json' });
   }
   return problems;

@@ -117,10 +117,10 @@ describe('a security lake in the evidence folder', () => {
     const { analysis, latest } = await analyzed(dir);
     const paths = analysis.inputs.map((i) => i.file.path);
     // March lies before the period's start less 30 days of freshness; December after the as-of date.
-    const march = analysis.inputs.find((i) => i.file.path.endsWith('eventDay=20260302/'))!;
+    const march = analysis.inputs.find((i) => i.file.path.endsWith('eventDay=20260302'))!;
     expect(march).toMatchObject({ accepted: true, records: 0, format: 'lake partition', file: { sha256: '' } });
     expect(march.reason).toBe('outside the period 2026-05-01..2026-10-31 and the 30 days of freshness before it (from 2026-04-01): not read');
-    expect(analysis.inputs.find((i) => i.file.path.endsWith('eventDay=20261201/'))!.reason).toBe(`dated after the as-of date ${AS_OF}: not read`);
+    expect(analysis.inputs.find((i) => i.file.path.endsWith('eventDay=20261201'))!.reason).toBe(`dated after the as-of date ${AS_OF}: not read`);
     expect(paths.filter((p) => p.includes('eventDay=20260302'))).toEqual([march.file.path]);
     const read = analysis.inputs.filter((i) => i.format === 'ocsf-parquet');
     expect(read.length).toBe(7);
@@ -152,7 +152,7 @@ describe('a security lake in the evidence folder', () => {
     for (const name of readdirSync(march)) writeFileSync(join(march, name), 'not parquet at all');
     const { analysis } = await analyzed(dir);
     expect(analysis.inputs.filter((i) => !i.accepted)).toEqual([]);
-    expect(analysis.inputs.filter((i) => i.file.path.includes('eventDay=20260302')).map((i) => i.file.path)).toEqual([expect.stringMatching(/eventDay=20260302\/$/)]);
+    expect(analysis.inputs.filter((i) => i.file.path.includes('eventDay=20260302')).map((i) => i.file.path)).toEqual([expect.stringMatching(/eventDay=20260302$/)]);
     // Inside the period the same corruption is read, and rejected with the reason.
     const may = join(evidence, 'aws', 'SH_FINDINGS', '2.0', 'region=eu-west-1', `accountId=${ACCOUNT}`, 'eventDay=20260510');
     for (const name of readdirSync(may)) writeFileSync(join(may, name), 'PAR1 but not parquet');
@@ -252,8 +252,8 @@ describe('a lake the config names', () => {
     expect(result.code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(dir, 'out', 'manifest.json'), 'utf8')) as { inputs: { path: string; sha256: string | null; reason: string | null }[] };
     expect(manifest.inputs.filter((i) => i.sha256 === null).map((i) => i.path)).toEqual([
-      '../lake/SH_FINDINGS/2.0/region=eu-west-1/accountId=111122223333/eventDay=20260302/',
-      '../lake/SH_FINDINGS/2.0/region=eu-west-1/accountId=111122223333/eventDay=20261201/',
+      '../lake/SH_FINDINGS/2.0/region=eu-west-1/accountId=111122223333/eventDay=20260302',
+      '../lake/SH_FINDINGS/2.0/region=eu-west-1/accountId=111122223333/eventDay=20261201',
     ]);
   });
 });
