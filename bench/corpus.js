@@ -520,3 +520,94 @@ mappings:
     controls: [PI1.4]
     why: payout processing is tested for completeness and accuracy
 `;
+
+/**
+ * The `lake` corpus: a security lake as Amazon Security Lake keeps Security Hub's findings (OCSF 1.1,
+ * source version 2), written by DuckDB itself: `days` daily partitions ending at the corpus's as-of
+ * date for `accounts` accounts (`region=eu-west-1/accountId=…/eventDay=YYYYMMDD/`, one object each,
+ * named without `.parquet`). Each account has `findings` findings — Compliance Findings of 40 controls,
+ * one in twenty a Vulnerability Finding, one in twenty a Detection Finding — each updated twice a day;
+ * a finding fails for two-week stretches, and now and then its evening update is a fix.
+ * @typedef {{ name: 'lake', accounts: number, days: number, findings: number }} LakeSpec
+ */
+/** @type {LakeSpec} */
+export const lakeSpec = { name: 'lake', accounts: 20, days: 365, findings: 685 };
+
+/** A lake scaled down (for tests): fewer accounts, days and findings. */
+export const scaledLake = (/** @type {LakeSpec} */ spec, /** @type {number} */ factor) => ({
+  ...spec,
+  accounts: Math.max(1, Math.round(spec.accounts * factor)),
+  days: Math.max(2, Math.round(spec.days * factor)),
+  findings: Math.max(40, Math.round(spec.findings * factor)),
+});
+
+export async function generateLake(/** @type {string} */ dir, /** @type {LakeSpec} */ spec) {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  await rm(dir, { recursive: true, force: true });
+  const lake = join(dir, 'evidence', 'aws', 'SH_FINDINGS', '2.0');
+  await mkdir(lake, { recursive: true });
+  await mkdir(join(dir, 'tmp'), { recursive: true });
+  const instance = await DuckDBInstance.create(':memory:', { temp_directory: join(dir, 'tmp') });
+  const db = await instance.connect();
+  const first = new Date(AS_OF_MS - (spec.days - 1) * DAY_MS).toISOString().slice(0, 10);
+  try {
+    await db.run(`SET TimeZone = 'UTC'`);
+    await db.run(`COPY (
+      WITH rows AS (
+        SELECT a, d, f, u,
+          lpad(CAST(210000000000 + a * 7919 AS VARCHAR), 12, '0') AS account,
+          DATE '${first}' + CAST(d AS INTEGER) AS day,
+          CASE f % 20 WHEN 0 THEN 2002 WHEN 1 THEN 2004 ELSE 2003 END AS class,
+          ['S3', 'EC2', 'IAM', 'RDS', 'Lambda', 'KMS', 'CloudTrail', 'ELB'][f % 8 + 1] || '.' || CAST(f % 40 // 8 + 1 AS VARCHAR) AS control,
+          ['Critical', 'High', 'Medium', 'Low', 'Informational'][f % 5 + 1] AS severity,
+          hash(a, f, d // 14) % 100 < 15 AND NOT (u = 1 AND hash(a, f, d) % 100 < 3) AS failing
+        FROM range(${spec.accounts}) t(a), range(${spec.days}) s(d), range(${spec.findings}) v(f), range(2) w(u))
+      SELECT
+        'eu-west-1' AS region, account AS "accountId", strftime(day, '%Y%m%d') AS "eventDay",
+        class AS class_uid, 2 AS activity_id,
+        epoch_ms(day) + (6 + 12 * u) * 3600000 + f * 1000 AS time,
+        severity, (5 - f % 5) AS severity_id,
+        CASE WHEN class = 2004 AND d % 5 = 4 THEN 'Resolved' ELSE 'New' END AS status,
+        CASE WHEN class = 2004 AND d % 5 = 4 THEN 4 ELSE 1 END AS status_id,
+        'Security Hub evaluated the finding' AS message,
+        {'provider': 'AWS', 'region': 'eu-west-1', 'account': {'uid': account}} AS cloud,
+        {'uid': 'arn:aws:securityhub:eu-west-1:' || account || ':finding/' || md5(account || '-' || f),
+         'title': CASE class WHEN 2002 THEN 'CVE-2026-' || CAST(1000 + f % 300 AS VARCHAR) || ' in openssl' WHEN 2004 THEN 'EC2 instance probed on an unprotected port' ELSE control || ' resources should follow the control' END,
+         'types': [CASE class WHEN 2002 THEN 'Software and Configuration Checks/Vulnerabilities/CVE' WHEN 2004 THEN 'TTPs/Discovery/Recon:EC2-PortProbeUnprotectedPort' ELSE 'Software and Configuration Checks/Industry and Regulatory Standards' END]} AS finding_info,
+        CASE WHEN class = 2003 THEN {
+          'control': control,
+          'standards': ['standards/aws-foundational-security-best-practices/v/1.0.0'],
+          'requirements': CASE f % 6 WHEN 0 THEN ['SOC2 CC6.1', 'NIST.800-53.r5 AC-2'] WHEN 1 THEN ['ISO27001-2022 A.8.9'] ELSE ['NIST.800-53.r5 CM-2', 'PCI DSS v3.2.1/2.2'] END,
+          'status': CASE WHEN failing THEN 'FAILED' ELSE 'PASSED' END,
+          'status_id': CASE WHEN failing THEN 3 ELSE 1 END,
+          'status_detail': CASE WHEN failing THEN 'The resource does not follow the control' ELSE 'The resource follows the control' END} END AS compliance,
+        [{'uid': 'arn:aws:' || lower(split_part(control, '.', 1)) || ':eu-west-1:' || account || ':resource/r-' || CAST(f AS VARCHAR), 'name': 'r-' || CAST(f AS VARCHAR)}] AS resources,
+        CASE WHEN class = 2002 THEN [{'cve': {'uid': 'CVE-2026-' || CAST(1000 + f % 300 AS VARCHAR)}}] END AS vulnerabilities
+      FROM rows
+      ORDER BY account, day, time
+    ) TO '${lake}' (FORMAT parquet, PARTITION_BY (region, "accountId", "eventDay"), FILENAME_PATTERN 'findings_{i}')`);
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+    await rm(join(dir, 'tmp'), { recursive: true, force: true });
+  }
+  // Security Lake's objects need not end in .parquet, and these do not.
+  const { readdir, rename, stat } = await import('node:fs/promises');
+  let files = 0;
+  let bytes = 0;
+  const strip = async (/** @type {string} */ folder) => {
+    for (const entry of await readdir(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) await strip(path);
+      else if (entry.name.endsWith('.parquet')) {
+        await rename(path, path.slice(0, -'.parquet'.length));
+        files++;
+        bytes += (await stat(path.slice(0, -'.parquet'.length))).size;
+      }
+    }
+  };
+  await strip(lake);
+  const stats = { files, findings: spec.accounts * spec.days * spec.findings * 2, bytes, first };
+  await writeFile(join(dir, 'corpus.json'), `${JSON.stringify({ generator: GENERATOR_VERSION, spec, stats }, null, 2)}\n`);
+  return stats;
+}

@@ -4,7 +4,9 @@
  * of the same bytes, the fastest of three runs) and against a peer (the MITRE SAF CLI converting the
  * same SARIF and ASFF files).
  *
- *   npm run bench [-- --sizes small,medium,large] [--runs 3] [--no-peer] [--json results.json]
+ *   npm run bench [-- --sizes small,medium,large,lake] [--runs 3] [--no-peer] [--json results.json]
+ *
+ * lake (not measured by default: its corpus is 10 million findings) is bench/lake.js, on its own.
  *
  * small is the demo folder; medium and large are generated (bench/corpus.js, seeded) into
  * bench/.corpora and kept there for the next run. Every command is a fresh process timed from the
@@ -15,7 +17,8 @@ import { appendFileSync, cpSync, existsSync, linkSync, mkdirSync, readdirSync, r
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CORPUS_AS_OF, corpusSpecs, generateCorpus, GENERATOR_VERSION, scaledSpec } from './corpus.js';
+import { CORPUS_AS_OF, corpusSpecs, generateCorpus, generateLake, GENERATOR_VERSION, lakeSpec, scaledLake, scaledSpec } from './corpus.js';
+import { measureLake } from './lake.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'dist', 'cli', 'bin.js');
@@ -257,14 +260,43 @@ function table(/** @type {string[]} */ header, /** @type {string[][]} */ rows) {
   return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
+/** The lake corpus (`lake`, or `lake/10` for a tenth), generated when missing, measured on its own. */
+async function lake(/** @type {string} */ size) {
+  const factor = size.split('/')[1];
+  const spec = factor ? scaledLake(lakeSpec, 1 / Number(factor)) : lakeSpec;
+  const dir = join(corpora, `lake${factor ? `-x${factor}` : ''}-g${GENERATOR_VERSION}`);
+  const stamp = join(dir, 'corpus.json');
+  const made = existsSync(stamp) ? JSON.parse(readFileSync(stamp, 'utf8')) : undefined;
+  if (made?.generator !== GENERATOR_VERSION || JSON.stringify(made.spec) !== JSON.stringify(spec)) {
+    process.stderr.write(`generating the ${size} corpus in ${relative(root, dir)} …\n`);
+    await generateLake(dir, spec);
+  }
+  const measured = await measureLake(dir, CORPUS_AS_OF, run, legible);
+  rmSync(join(dir, '.bench'), { recursive: true, force: true });
+  return { size, findings: spec.accounts * spec.days * spec.findings * 2, ...measured };
+}
+
 const results = [];
+const lakes = [];
 for (const size of sizes) {
   process.stderr.write(`measuring ${size} …\n`);
-  results.push(await measure(size));
+  if (size.startsWith('lake')) lakes.push(await lake(size));
+  else results.push(await measure(size));
 }
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, ${mb(totalmem())} MB, Node ${process.version}`;
-const lines = [
-  `legible benchmark — ${machine}; median of ${runs} run${runs === 1 ? '' : 's'}`,
+const lines = [`legible benchmark — ${machine}; median of ${runs} run${runs === 1 ? '' : 's'}`];
+if (lakes.length) {
+  lines.push(
+    '',
+    'Lake: a six-month period (2026-05-01..2026-10-31, read from 2026-04-01 to the as-of date) against DuckDB reading the same columns of the same files',
+    '',
+    table(
+      ['corpus', 'findings in the lake', 'objects', 'objects read', 'rows read', 'floor s', 'check s', 'check / floor', 'peak RSS MB (check)', 'build s', 'build / floor', 'peak RSS MB (build)', 'observations'],
+      lakes.map((l) => [l.size, int(l.findings), int(l.partitionsTotal), int(l.files), int(l.rows), s(l.floor.seconds), s(l.check.seconds), (l.check.seconds / l.floor.seconds).toFixed(2), mb(l.check.peakRssBytes), s(l.build.seconds), (l.build.seconds / l.floor.seconds).toFixed(2), mb(l.build.peakRssBytes), int(l.check.observations)]),
+    ),
+  );
+}
+if (results.length) lines.push(
   '',
   table(
     ['corpus', 'files', 'findings', 'MB', 'floor s', 'ingest s', 'ingest / floor', 'findings/s', 'peak RSS MB (ingest)', 'build s', 'peak RSS MB (build)', 'ISO pack alone s', 'cold s', 'warm s (1 note changed)', 'warm / cold'],
@@ -286,7 +318,7 @@ const lines = [
       `${((r.seconds.warm / r.seconds.cold) * 100).toFixed(0)}%`,
     ]),
   ),
-];
+);
 const peers = results.flatMap((r) => (r.peer ? [r.peer] : []));
 if (peers.length) {
   lines.push(
@@ -311,7 +343,9 @@ if (sizes.includes('large')) {
     ),
   );
 }
-lines.push('', 'Render time of each document alone (ms, in one thread):', '');
-lines.push(table(['corpus', ...Object.keys(results[0]?.renderMs ?? {})], results.map((r) => [r.size, ...Object.values(r.renderMs).map(String)])));
+if (results.length) {
+  lines.push('', 'Render time of each document alone (ms, in one thread):', '');
+  lines.push(table(['corpus', ...Object.keys(results[0]?.renderMs ?? {})], results.map((r) => [r.size, ...Object.values(r.renderMs).map(String)])));
+}
 process.stdout.write(`${lines.join('\n')}\n`);
-if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify({ machine, runs, results }, null, 2)}\n`);
+if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify({ machine, runs, results, lakes }, null, 2)}\n`);

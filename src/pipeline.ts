@@ -1,10 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { previousManifestSchema, type PreviousManifest } from './evaluate/compare.js';
 import { loadCatalog } from './catalog/catalog.js';
 import { resolveControlId } from './catalog/resolve.js';
-import { collect } from './collect/collect.js';
+import { collect, lakeWindow } from './collect/collect.js';
 import { ConfigError, configurationFiles, mappingSpec, resolveConfig, type ConfigOptions, type Period, type RemediationSla, type ResolvedConfig } from './config/load.js';
 import { evaluateGathered, gatherer, type EvaluationContext } from './evaluate/evaluate.js';
 import { failingIntervals, SnapshotIndex } from './evaluate/findings.js';
@@ -100,7 +100,13 @@ export async function withAnalysis<T>(options: AnalyzeOptions, use: (analysis: A
   if (!existsSync(config.evidenceDir) || !statSync(config.evidenceDir).isDirectory()) {
     throw new ConfigError([diagnostic('config/unreadable', `evidence folder ${config.evidenceDir} not found`)]);
   }
-  const collected = await collect({ evidenceDir: config.evidenceDir, maxFileBytes: config.maxFileBytes, exclude: [config.outDir, ...configurationFiles(config)] });
+  // A lake is read only as far as the period needs: the partitions outside it are listed, never opened.
+  const window = lakeWindow(config.asOf, config.period, config.freshness.checksDays);
+  const lakes = config.lake.map((lake) => ({ ...lake, shownAs: relative(config.evidenceDir, lake.path).split(sep).join('/') || '.' }));
+  const collected = await collect({ evidenceDir: config.evidenceDir, maxFileBytes: config.maxFileBytes, exclude: [config.outDir, ...configurationFiles(config), ...config.lake.map((l) => l.path)], lakeWindow: window });
+  for (const lake of lakes) {
+    collected.push(...(await collect({ evidenceDir: lake.path, maxFileBytes: config.maxFileBytes, exclude: [config.outDir, ...configurationFiles(config)], lakeWindow: window, lake: { format: lake.format, shownAs: lake.shownAs } })));
+  }
   const collectedAt = performance.now();
   const cacheDir = options.cache === false ? undefined : resolve(options.cwd ?? process.cwd(), options.cache ?? '.legible-cache');
   const known = cacheDir ? await KnownHashes.open(cacheDir) : undefined;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, dirname, sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { ControlRef, Diagnostic } from '../model/types.js';
@@ -55,6 +55,13 @@ export interface TargetRule {
   target: string;
 }
 
+/** A security lake outside the evidence folder (config `lake`). */
+export interface LakeSource {
+  /** Its folder, absolute. */
+  path: string;
+  format: 'ocsf-parquet' | 'native-parquet';
+}
+
 /** The one configuration object passed down the pipeline. Time lives here, never read inside a rule. */
 export interface ResolvedConfig {
   /** The configuration file read, and its SHA-256; none when the defaults are used. */
@@ -77,6 +84,8 @@ export interface ResolvedConfig {
   exclusions: Map<string, Exclusion>;
   /** The SOC 2 ↔ ISO/IEC 27001 crosswalk evidence is mapped through. */
   crosswalk: Crosswalk;
+  /** Lakes read besides the evidence folder. */
+  lake: LakeSource[];
   maxFileBytes: number;
 }
 
@@ -246,6 +255,13 @@ export async function resolveConfig(options: ConfigOptions, catalog: Catalog = l
     problems.push(...loaded.problems);
     if (loaded.crosswalk) crosswalk = loaded.crosswalk;
   }
+  const lake = user.lake.flatMap((entry, i): LakeSource[] => {
+    const path = resolve(base, entry.path);
+    if (existsSync(path) && statSync(path).isDirectory()) return [{ path, format: entry.format }];
+    const place = placeOf(['lake', i, 'path']);
+    problems.push(diagnostic('config/invalid', `lake.${i}.path: ${shownFrom(cwd, path)} is not a folder`, { file, ...(place ? { place } : {}) }));
+    return [];
+  });
   if (problems.length) throw new ConfigError(problems);
 
   const templates = options.templates ?? user.templates;
@@ -272,6 +288,7 @@ export async function resolveConfig(options: ConfigOptions, catalog: Catalog = l
     mappings,
     exclusions,
     crosswalk,
+    lake,
     maxFileBytes: user.limits.maxFileBytes,
   };
 }

@@ -121,6 +121,20 @@ export const userConfigSchema = z
       .strict()
       .default({ targets: {} })
       .describe('The board report'),
+    lake: z
+      .array(
+        z
+          .object({
+            path: z.string().min(1).describe('The lake\'s folder, relative to this file: Hive partitions region=…/accountId=…/eventDay=YYYYMMDD/ (either case of the keys) or any Parquet files'),
+            format: z
+              .enum(['ocsf-parquet', 'native-parquet'])
+              .default('ocsf-parquet')
+              .describe('ocsf-parquet: OCSF 1.1 findings (or 1.0 Security Findings) as Amazon Security Lake keeps them; native-parquet: legible\'s native columns, e.g. a reduction run in Athena'),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe('Security lakes outside the evidence folder to read (one inside it is recognised by its layout); only the partitions the period needs are read'),
     limits: z
       .object({ maxFileBytes: z.number().int().positive().default(2 * 1024 ** 3).describe('Larger evidence files are rejected, not read') })
       .strict()

@@ -10,6 +10,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { writeAtomic } from '../output/write.js';
 import { PARSER_VERSION } from '../parse/registry.js';
+import { LAKE_READER_VERSION } from '../store/lake.js';
+import { portableSqlDigest } from '../store/portable-sql.js';
 import { version } from '../util/version.js';
 import type { FileStamp } from '../model/types.js';
 import type { IngestSettings } from './ingest-file.js';
@@ -25,10 +27,14 @@ const RACY_MS = 2000;
 
 const sameStamp = (a: FileStamp, b: FileStamp) => a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino && a.dev === b.dev;
 
-/** What a stored result depends on besides the file itself (the V8 version: results are V8-serialized; the built-in crosswalk comes with legible's version). */
+/**
+ * What a stored result depends on besides the file itself (the V8 version: results are V8-serialized;
+ * the built-in crosswalk comes with legible's version; Parquet rows on the lake SQL).
+ */
 export function settingsKey(settings: IngestSettings): string {
+  const lake = portableSqlDigest(LAKE_READER_VERSION);
   return createHash('sha256')
-    .update(JSON.stringify({ legible: version, parsers: PARSER_VERSION, v8: process.versions.v8, mappings: settings.mappings, crosswalk: settings.crosswalk, targets: settings.targets }))
+    .update(JSON.stringify({ legible: version, parsers: PARSER_VERSION, lake, v8: process.versions.v8, mappings: settings.mappings, crosswalk: settings.crosswalk, targets: settings.targets }))
     .digest('hex');
 }
 

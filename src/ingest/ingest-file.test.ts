@@ -27,7 +27,7 @@ function collected(name: string, content: string): CollectedFile {
 
 const settings = (over: Partial<IngestSettings> = {}): IngestSettings => ({ asOf: '2026-11-23', mappings: [], stagingDir, targets: [], ...over });
 const read = (result: Ingested): IngestedFile & { hashedAt?: number } => {
-  if (result.unchanged) throw new Error('expected the file to be read');
+  if (result.unchanged || result.parquet) throw new Error('expected the file to be read');
   return result;
 };
 /** The rows a file staged for the store. */

@@ -5,6 +5,7 @@
  */
 import { hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { CollectedFile } from '../collect/collect.js';
 import { sha256File } from '../collect/collect.js';
 import { loadCatalog, withCrosswalk, type Catalog, type CrosswalkRow } from '../catalog/catalog.js';
@@ -64,8 +65,28 @@ export interface IngestTask {
   stored?: string;
 }
 
-/** What reading a file came to: its result, or that it is the file the store already holds. */
-export type Ingested = (IngestedFile & { unchanged?: undefined; hashedAt?: number }) | { unchanged: true; sha256: string; hashedAt: number };
+/**
+ * What reading a file came to: its result; or that it is the file the store already holds; or that it
+ * is a Parquet file, hashed, for the store's DuckDB to read (ingest/parquet.ts).
+ */
+export type Ingested =
+  | (IngestedFile & { unchanged?: undefined; parquet?: undefined; hashedAt?: number })
+  | { unchanged: true; parquet?: undefined; sha256: string; hashedAt: number }
+  | { parquet: true; unchanged?: undefined; sha256: string; hashedAt?: number };
+
+/** Parquet files start (and end) with these four bytes. */
+const PARQUET_MAGIC = Buffer.from('PAR1');
+
+async function startsLikeParquet(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(PARQUET_MAGIC.length);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return bytesRead === head.length && head.equals(PARQUET_MAGIC);
+  } finally {
+    await handle.close();
+  }
+}
 
 export type Ingester = (task: IngestTask) => Promise<Ingested>;
 
@@ -77,15 +98,22 @@ export function createIngester(settings: IngestSettings, catalog: Catalog): Inge
     if (collected.rejection) return read({ ...collected, file });
     let hashedAt: number | undefined;
     let contents: Buffer | undefined;
+    let parquet = false;
+    try {
+      // A small file is read once, for its hash and its parse; a large one is asked only its first bytes here.
+      if (file.bytes <= WHOLE_FILE) contents = readFileSync(file.absolutePath);
+      parquet = contents ? contents.subarray(0, PARQUET_MAGIC.length).equals(PARQUET_MAGIC) : await startsLikeParquet(file.absolutePath);
+    } catch {
+      // Reported below, where the file is read.
+    }
     // Unless the store may hold the file already, a large file is hashed as it is parsed: read once, not twice.
-    const hashing = !file.sha256 && stored === undefined && file.bytes > WHOLE_FILE ? new StreamedHash() : undefined;
+    const hashing = !parquet && !file.sha256 && stored === undefined && file.bytes > WHOLE_FILE ? new StreamedHash() : undefined;
     const unreadable = (error: unknown): Ingested => {
       const rejection = diagnostic('collect/unreadable', `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file: file.path });
       return emptyResult({ file, format: 'unknown', accepted: false, reason: rejection.message, records: 0, diagnostics: [rejection] });
     };
     try {
-      // A small file is read once, for its hash and its parse.
-      if (file.bytes <= WHOLE_FILE) contents = readFileSync(file.absolutePath);
+      if (file.bytes <= WHOLE_FILE) contents ??= readFileSync(file.absolutePath);
       if (!file.sha256) {
         hashedAt = Date.now();
         if (contents) file.sha256 = hash('sha256', contents);
@@ -95,6 +123,7 @@ export function createIngester(settings: IngestSettings, catalog: Catalog): Inge
       return unreadable(error);
     }
     if (hashedAt !== undefined && file.sha256 === stored) return { unchanged: true, sha256: file.sha256, hashedAt };
+    if (parquet) return { parquet: true, sha256: file.sha256, ...(hashedAt !== undefined ? { hashedAt } : {}) };
     const result = await read({ ...collected, file }, { ...(contents ? { contents } : {}), ...(hashing ? { hashing } : {}) });
     if (hashing) {
       try {

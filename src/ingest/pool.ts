@@ -14,6 +14,7 @@ import type { Store, StoredFile } from '../store/store.js';
 import { settingsKey } from './cache.js';
 import { discardStaged } from '../store/staging.js';
 import { createIngester, emptyResult, type Ingested, type IngestedFile, type Ingester, type IngestSettings, type IngestTask } from './ingest-file.js';
+import { ingestParquet, type ParquetTask } from './parquet.js';
 
 export interface IngestAllOptions {
   settings: IngestSettings;
@@ -148,7 +149,13 @@ async function ingestEvery(
   const tasks: IngestTask[] = [];
   const pending: number[] = [];
   const hits: { entry: StoredFile; index: number }[] = [];
+  // Parquet files found by the readers, read by the store when every other file is in.
+  const parquet: (ParquetTask & { index: number; hashedAt?: number })[] = [];
   for (const [i, collected] of files.entries()) {
+    if (collected.notRead !== undefined) {
+      consume({ ...emptyResult({ file: collected.file, format: collected.lakeFormat ?? 'lake partition', accepted: true, reason: collected.notRead, records: 0, diagnostics: [] }), cached: false }, i);
+      continue;
+    }
     const entry = collected.rejection ? undefined : stored.get(collected.file.path);
     const holds = entry && holdsFor(entry, settings.asOf) ? entry : undefined;
     if (holds && collected.file.sha256 === holds.sha256) hits.push({ entry: holds, index: i });
@@ -166,6 +173,17 @@ async function ingestEvery(
       if (result.unchanged) {
         const entry = stored.get(task.collected.file.path)!;
         return fromStore(entry, (await store.results([entry])).get(entry.id)!, { ...task.collected.file, sha256: result.sha256 }, index, result.hashedAt);
+      }
+      if (result.parquet) {
+        const { collected } = task;
+        parquet.push({
+          index,
+          file: { ...collected.file, sha256: result.sha256 },
+          ...(collected.partition ? { partition: collected.partition } : {}),
+          ...(collected.lakeFormat ? { format: collected.lakeFormat } : {}),
+          ...(result.hashedAt !== undefined ? { hashedAt: result.hashedAt } : {}),
+        });
+        return;
       }
       const { staged, ...kept } = result;
       const { hashedAt: _hashedAt, ...toStore } = kept;
@@ -219,6 +237,12 @@ async function ingestEvery(
     }
   }
   await queue;
+  const read = await ingestParquet(parquet, { settings, settingsKey: key, catalog: options.catalog, store });
+  read.forEach(({ id, ...result }, k) => {
+    const { index, hashedAt } = parquet[k]!;
+    used.add(id);
+    consume({ ...result, cached: false, ...(hashedAt !== undefined ? { hashedAt } : {}) }, index);
+  });
   await store.retain(used);
   return { workers };
 }

@@ -100,7 +100,9 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS meta(key VARCHAR PRIMARY KEY, value VARCHAR)`,
   `CREATE TABLE IF NOT EXISTS files(
      id INTEGER PRIMARY KEY, path VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, settings VARCHAR NOT NULL,
-     as_of VARCHAR NOT NULL, set_aside INTEGER NOT NULL, newest VARCHAR, result BLOB NOT NULL)`,
+     as_of VARCHAR NOT NULL, set_aside INTEGER NOT NULL, newest VARCHAR, result BLOB NOT NULL,
+     -- false: the file's rows are findings as they arrived (a lake's Parquet), never a scan of their target
+     scans BOOLEAN NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS control_sets(key VARCHAR PRIMARY KEY, mappings VARCHAR NOT NULL)`,
   // Each set's controls one per row, for questions asked per control.
   `CREATE TABLE IF NOT EXISTS control_members(key VARCHAR NOT NULL, framework VARCHAR NOT NULL, control VARCHAR NOT NULL)`,
@@ -143,7 +145,12 @@ interface Pending extends StoredFile {
   result: Uint8Array;
   staged?: StagedRows;
   snapshots?: AnnouncedSnapshot[];
+  /** See the files table: false for files whose rows are findings as they arrived. */
+  scans: boolean;
 }
+
+/** A file whose rows were loaded by SQL (a Parquet file), to be kept like one put. */
+export type LoadedFile = Omit<StoredFile, 'id'> & { id: number; settings: string; result: Uint8Array };
 
 export class Store {
   private nextId = 1;
@@ -256,7 +263,7 @@ export class Store {
    */
   async put(entry: Omit<StoredFile, 'id'> & { settings: string; result: Uint8Array; staged?: StagedRows; snapshots?: AnnouncedSnapshot[] }): Promise<StoredFile> {
     const id = this.nextId++;
-    this.pending.push({ ...entry, id });
+    this.pending.push({ ...entry, id, scans: true });
     this.pendingRows += entry.staged?.rows ?? 0;
     if (this.pending.length >= BATCH_FILES || this.pendingRows >= BATCH_ROWS) await this.flush();
     const { result: _result, staged: _staged, settings: _settings, snapshots: _snapshots, ...stored } = entry;
@@ -269,24 +276,14 @@ export class Store {
     if (!batch.length) return;
     this.pending = [];
     this.pendingRows = 0;
-    const replaced = batch.map((p) => this.pathIds.get(p.path)).filter((id): id is number => id !== undefined);
-    if (replaced.length) {
-      for (const table of ['observations', 'snapshots']) await this.db.run(`DELETE FROM ${table} WHERE file IN (${replaced.join(', ')})`);
-      await this.db.run(`DELETE FROM files WHERE id IN (${replaced.join(', ')})`);
-    }
+    await this.forgetReplaced(batch);
     const announced = batch.flatMap((p) => (p.snapshots ?? []).map((a) => `(${p.id}, ${quoted(a.target)}, ${quoted(a.scope)}, ${Math.round(a.at)})`));
     if (announced.length) await this.db.run(`INSERT INTO snapshots VALUES ${announced.join(', ')}`);
-    for (const p of batch) this.pathIds.set(p.path, p.id);
     const staged = batch.filter((p): p is Pending & { staged: StagedRows } => p.staged !== undefined);
     try {
       const sets = new Map<string, ControlMapping[]>();
-      for (const { staged: rows } of staged) for (const [key, mappings] of Object.entries(rows.controlSets)) if (!this.controlSets.has(key)) sets.set(key, mappings);
-      if (sets.size) {
-        await this.db.run(`INSERT OR IGNORE INTO control_sets VALUES ${[...sets].map(([key, mappings]) => `(${quoted(key)}, ${quoted(JSON.stringify(mappings))})`).join(', ')}`);
-        const members = [...sets].flatMap(([key, mappings]) => [...new Set(mappings.map((m) => `${m.framework}\u0000${m.id}`))].map((ref) => [key, ...ref.split('\u0000')]));
-        if (members.length) await this.db.run(`INSERT INTO control_members VALUES ${members.map((m) => `(${m.map((v) => quoted(v!)).join(', ')})`).join(', ')}`);
-        for (const [key, mappings] of sets) this.controlSets.set(key, mappings);
-      }
+      for (const { staged: rows } of staged) for (const [key, mappings] of Object.entries(rows.controlSets)) sets.set(key, mappings);
+      await this.addControlSets(sets);
       if (staged.length) {
         // One thread loads: two would each take a reader's buffers, more than the memory limit holds
         // with rows this wide; the parse workers keep the other core busy meanwhile. (Back to 192 MB
@@ -303,6 +300,20 @@ export class Store {
     } finally {
       for (const p of staged) discardStaged(p.staged);
     }
+    await this.appendFiles(batch);
+  }
+
+  /** Drop what the store held for the paths of these files: each replaces it. */
+  private async forgetReplaced(batch: readonly { id: number; path: string }[]): Promise<void> {
+    const replaced = batch.map((p) => this.pathIds.get(p.path)).filter((id): id is number => id !== undefined);
+    if (replaced.length) {
+      for (const table of ['observations', 'snapshots']) await this.db.run(`DELETE FROM ${table} WHERE file IN (${replaced.join(', ')})`);
+      await this.db.run(`DELETE FROM files WHERE id IN (${replaced.join(', ')})`);
+    }
+    for (const p of batch) this.pathIds.set(p.path, p.id);
+  }
+
+  private async appendFiles(batch: readonly Pending[]): Promise<void> {
     const appender = await this.db.createAppender('files');
     for (const p of batch) {
       appender.appendInteger(p.id);
@@ -314,9 +325,45 @@ export class Store {
       if (p.newest === undefined) appender.appendNull();
       else appender.appendVarchar(p.newest);
       appender.appendBlob(p.result);
+      appender.appendBoolean(p.scans);
       appender.endRow();
     }
     appender.closeSync();
+  }
+
+  /** Keep sets of control mappings the store does not hold yet, by key, with their controls one per row. */
+  async addControlSets(sets: ReadonlyMap<string, ControlMapping[]>): Promise<void> {
+    const added = [...sets].filter(([key]) => !this.controlSets.has(key));
+    if (!added.length) return;
+    await this.db.run(`INSERT OR IGNORE INTO control_sets VALUES ${added.map(([key, mappings]) => `(${quoted(key)}, ${quoted(JSON.stringify(mappings))})`).join(', ')}`);
+    const members = added.flatMap(([key, mappings]) => [...new Set(mappings.map((m) => `${m.framework}\u0000${m.id}`))].map((ref) => [key, ...ref.split('\u0000')]));
+    if (members.length) await this.db.run(`INSERT INTO control_members VALUES ${members.map((m) => `(${m.map((v) => quoted(v!)).join(', ')})`).join(', ')}`);
+    for (const [key, mappings] of added) this.controlSets.set(key, mappings);
+  }
+
+  /** Ids for files whose rows are loaded by SQL (lake.ts) before they are kept with `keepLoaded`. */
+  reserveIds(count: number): number[] {
+    return Array.from({ length: count }, () => this.nextId++);
+  }
+
+  /**
+   * Work on the database itself, what was put loaded first: for the store's own modules (lake.ts),
+   * with a folder for their temporary files.
+   */
+  async connection<T>(work: (db: DuckDBConnection, temporaryDir: string) => Promise<T>): Promise<T> {
+    await this.flush();
+    return work(this.db, join(this.folder, 'tmp'));
+  }
+
+  /**
+   * Keep files whose rows were loaded by SQL under their reserved ids, replacing whatever the store held
+   * for their paths. Their rows are findings as they arrived, never a scan of their target.
+   */
+  async keepLoaded(files: readonly LoadedFile[]): Promise<void> {
+    await this.flush();
+    const batch = files.map((f) => ({ ...f, scans: false }));
+    await this.forgetReplaced(batch);
+    await this.appendFiles(batch);
   }
 
   /** Forget every file but these (by id): files gone from the folder, or read with other settings. */
@@ -424,7 +471,7 @@ export class Store {
       `WITH reported AS (
          SELECT o.file, o.target, coalesce(o.scope, '') AS scope, min(o.observed_ms) AS at,
                 CASE WHEN bool_or(o.status = 'pass') THEN list(DISTINCT o."check" ORDER BY o."check") END AS checks
-         FROM observations o
+         FROM observations o JOIN files f ON f.id = o.file AND f.scans
          WHERE o.target IS NOT NULL AND o.observed_ms IS NOT NULL AND o.observed_ms <= $until
          GROUP BY o.file, o.target, coalesce(o.scope, '')
          HAVING bool_or(o.status IN ('pass', 'fail'))),

@@ -163,6 +163,9 @@ async function verifyOutputFolder(outDir: string, manifest: TrustedManifest, evi
   return problems;
 }
 
+/** Inputs and configuration outside the evidence folder (a lake the config names) are not its to verify. */
+const insideEvidence = (path: string) => !path.startsWith('../') && path !== '..';
+
 /**
  * The evidence folder: every listed input re-hashed (where a hash was recorded), and the config and
  * crosswalk where they lie inside it; unlisted files reported.
@@ -170,8 +173,8 @@ async function verifyOutputFolder(outDir: string, manifest: TrustedManifest, evi
 async function verifyEvidenceFolder(root: string, outDir: string, manifest: TrustedManifest): Promise<VerifyProblem[]> {
   const problems: VerifyProblem[] = [];
   const { config, crosswalk } = manifest.configuration ?? {};
-  const configuration = [config, crosswalk].flatMap((c) => (c?.path && !c.path.startsWith('../') && c.path !== '..' ? [{ path: c.path, sha256: c.sha256 }] : []));
-  const entries = [...manifest.inputs, ...configuration];
+  const configuration = [config, crosswalk].flatMap((c) => (c?.path && insideEvidence(c.path) ? [{ path: c.path, sha256: c.sha256 }] : []));
+  const entries = [...manifest.inputs.filter((i) => insideEvidence(i.path)), ...configuration];
   for (const entry of entries) {
     const problem = await checkEntry('input', root, entry);
     if (problem) problems.push(problem);
@@ -180,7 +183,8 @@ async function verifyEvidenceFolder(root: string, outDir: string, manifest: Trus
   // As the build does: an output folder placed inside the evidence folder is not evidence.
   const realOut = await realpath(outDir);
   for (const rel of await walk(root, true, 'evidence folder')) {
-    if (listed.has(rel) || isInside(realOut, join(root, rel))) continue;
+    // A lake partition the build did not need is listed by its folder (`…/eventDay=20260101`), unread.
+    if (listed.has(rel) || listed.has(rel.slice(0, rel.lastIndexOf('/'))) || isInside(realOut, join(root, rel))) continue;
     problems.push({ kind: 'extra', scope: 'input', path: rel, detail: 'in the evidence folder but not listed in manifest.json' });
   }
   return problems;
@@ -259,7 +263,7 @@ export async function verifyOutputs(options: VerifyOptions): Promise<VerifyRepor
   problems.sort((a, b) => compare(a.scope, b.scope) || compare(a.path, b.path) || compare(a.kind, b.kind) || compare(a.detail, b.detail));
   return {
     ok: problems.length === 0,
-    checked: { outputs: manifest.outputs.length, inputs: evidenceRoot ? manifest.inputs.length : 0, signature: publicKey !== undefined },
+    checked: { outputs: manifest.outputs.length, inputs: evidenceRoot ? manifest.inputs.filter((i) => insideEvidence(i.path)).length : 0, signature: publicKey !== undefined },
     problems,
   };
 }
