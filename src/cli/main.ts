@@ -12,6 +12,7 @@ import { generateKeyPair, readKeyFile, signManifest, TrustError } from '../trust
 import { formatVerifyReport, verifyOutputs } from '../trust/verify.js';
 import { periodStatusCounted, periodStatusOrder, statusLabel } from '../render/labels.js';
 import { TemplateError } from '../render/errors.js';
+import { lakeTableQuery, LAKE_TABLE } from '../store/portable-sql.js';
 import { version } from '../util/version.js';
 
 export interface Io {
@@ -403,6 +404,26 @@ export async function main(argv: string[], io: Io = defaultIo, width = Math.min(
       },
     )
     .command(
+      'lake-sql',
+      'print the SQL that reduces a security lake table of OCSF findings to the native columns, to run where the lake lives (an Athena UNLOAD, a Spark job); legible reads its Parquet result',
+      (y) =>
+        y
+          .option('table', { type: 'string', demandOption: true, describe: 'the lake table, e.g. amazon_security_lake_glue_db_eu_west_1.amazon_security_lake_table_eu_west_1_sh_findings_2_0' })
+          .option('ocsf', { type: 'string', choices: ['1.1', '1.0'] as const, default: '1.1' as const, describe: 'the OCSF version the table holds (Security Lake source version 2: 1.1; version 1: 1.0)' })
+          .option('dialect', { choices: ['trino', 'spark', 'duckdb'] as const, default: 'trino' as const, describe: "the engine: trino (Athena's SQL engine), spark, or duckdb" })
+          .option('from', { type: 'string', describe: 'the first day to read, YYYY-MM-DD: the period\'s start less the checks\' freshness window' })
+          .option('to', { type: 'string', describe: 'the last day to read, YYYY-MM-DD: the as-of date' })
+          .check((argv) => {
+            for (const name of ['from', 'to'] as const) if (argv[name] !== undefined && !isValidDate(argv[name])) return `--${name} ${argv[name]}: expected a calendar date as YYYY-MM-DD`;
+            if (!LAKE_TABLE.test(argv.table)) return `--table ${argv.table}: expected a table name such as database.table (letters, digits and underscores)`;
+            return true;
+          }),
+      (args) => {
+        io.out(`${lakeTableQuery({ version: args.ocsf, dialect: args.dialect, table: args.table, ...(args.from ? { from: args.from } : {}), ...(args.to ? { to: args.to } : {}) })}\n`);
+        code = 0;
+      },
+    )
+    .command(
       'keygen',
       'create an Ed25519 key pair for signing manifests',
       (y) => y.option('dir', { type: 'string', default: '.', describe: 'folder for legible-signing-key.pem and .pub.pem' }).option('json', { type: 'boolean', default: false }),
@@ -471,7 +492,7 @@ export async function main(argv: string[], io: Io = defaultIo, width = Math.min(
         code = await runInit(args.dir, args['as-of'] ?? defaultAsOf(io.env), io);
       },
     )
-    .demandCommand(1, 'name a command: init, build, check, explain, sample, questionnaire fill, keygen, sign or verify')
+    .demandCommand(1, 'name a command: init, build, check, explain, sample, questionnaire fill, lake-sql, keygen, sign or verify')
     .strict()
     .version(version)
     .help()

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../util/package-root.js';
-import { DIALECT_DIFFERENCES, inDialect, PORTABLE_FILES, portableSql, reductionQuery, type Dialect } from './portable-sql.js';
+import { DIALECT_DIFFERENCES, inDialect, lakeTableQuery, PORTABLE_FILES, portableSql, reductionQuery, type Dialect } from './portable-sql.js';
 
 /** Debian's python3-sqlglot, with the system's Python (a pyenv or venv Python would not see it). */
 const PYTHON = '/usr/bin/python3';
@@ -30,6 +30,18 @@ describe('the portable lake SQL', () => {
 
   it.each((['1.0', '1.1'] as const).flatMap((version) => DIALECTS.map((dialect) => [version, dialect] as const)))('the OCSF %s reduction parses whole as %s', (version, dialect) => {
     expect(parses(reductionQuery(version, dialect), dialect)).toBe('ok');
+  });
+
+  it.each((['1.0', '1.1'] as const).flatMap((version) => DIALECTS.map((dialect) => [version, dialect] as const)))('the OCSF %s reduction of a lake table (legible lake-sql) parses as %s', (version, dialect) => {
+    const sql = lakeTableQuery({ version, dialect, table: 'security_lake_db.sh_findings_2_0', from: '2026-04-01', to: '2026-11-23' });
+    expect(sql).toContain("FROM security_lake_db.sh_findings_2_0 t WHERE eventday >= '20260401' AND eventday <= '20261123'");
+    expect(parses(sql, dialect)).toBe('ok');
+  });
+
+  it('takes a table name only as identifiers, so nothing can be slipped into the query', () => {
+    expect(() => lakeTableQuery({ version: '1.1', dialect: 'trino', table: "t; DROP TABLE x" })).toThrow(/expected a table name/);
+    expect(() => lakeTableQuery({ version: '1.1', dialect: 'trino', table: 'a.b.c.d' })).toThrow(/expected a table name/);
+    expect(lakeTableQuery({ version: '1.1', dialect: 'trino', table: 'catalog.db.tbl' })).not.toContain('WHERE eventday');
   });
 
   it('keeps to the subset: every dialect difference it uses is in the table, and rewritten away', () => {

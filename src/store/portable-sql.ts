@@ -81,8 +81,31 @@ export function findingsQuery(version: OcsfVersion, dialect: Dialect = 'duckdb')
  * an Athena UNLOAD or a Spark job runs, and what legible runs on the lake it reads.
  */
 export function reductionQuery(version: OcsfVersion, dialect: Dialect = 'duckdb'): string {
-  const fields = portableSql(fieldsFile(version));
-  return inDialect(`WITH ocsf_fields AS (\n${fields}\n),\nfindings AS (\n${portableSql('ocsf-findings.sql')}\n)\n${portableSql('newest-per-day.sql')}`, dialect);
+  return inDialect(`WITH ${reductionSteps(version)}\n${portableSql('newest-per-day.sql')}`, dialect);
+}
+
+const reductionSteps = (version: OcsfVersion) => `ocsf_fields AS (\n${portableSql(fieldsFile(version))}\n),\nfindings AS (\n${portableSql('ocsf-findings.sql')}\n)`;
+
+/** The native columns a reduction gives, in order (what legible reads as native Parquet). */
+export const REDUCED_COLUMNS = ['check', 'status', 'observed_at', 'resource', 'severity', 'message', 'title', 'identity', 'closed', 'target', 'category', 'requirements'] as const;
+
+/** A table name as a catalogue writes it: identifiers joined by dots, nothing to quote. */
+export const LAKE_TABLE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,2}$/;
+
+/**
+ * The whole reduction over a lake's table, ready for an Athena UNLOAD or a Spark job: the rows of the
+ * days asked (Security Lake's tables are partitioned by region, accountid and eventday = YYYYMMDD),
+ * reduced to the native columns, across the whole table (one source). Its Parquet result is read by
+ * legible as native Parquet.
+ */
+export function lakeTableQuery(options: { version: OcsfVersion; dialect: Dialect; table: string; from?: string; to?: string }): string {
+  const { version, dialect, table, from, to } = options;
+  if (!LAKE_TABLE.test(table)) throw new Error(`${table}: expected a table name such as database.table (letters, digits and underscores)`);
+  const day = (date: string) => `'${date.replace(/-/g, '')}'`;
+  const days = [from !== undefined ? `eventday >= ${day(from)}` : '', to !== undefined ? `eventday <= ${day(to)}` : ''].filter(Boolean);
+  const rows = `SELECT t.*, 'lake' AS source_file, 0 AS source_row FROM ${table} t${days.length ? ` WHERE ${days.join(' AND ')}` : ''}`;
+  const columns = REDUCED_COLUMNS.map((c) => (c === 'check' ? '"check"' : c)).join(', ');
+  return inDialect(`WITH ocsf_findings AS (\n${rows}\n),\n${reductionSteps(version)}\nSELECT ${columns} FROM (\n${portableSql('newest-per-day.sql')}\n) reduced`, dialect);
 }
 
 /** What rows read from a lake depend on besides the settings: these files, and how legible runs them. */

@@ -4,7 +4,6 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import type { Observation, PassGroup } from '../../src/model/evaluation.js';
 import { withAnalysis, type Analysis } from '../../src/pipeline.js';
-import { reductionQuery } from '../../src/store/portable-sql.js';
 import { legible } from '../helpers/cli.js';
 import { writeLake, writeParquet, type LakeRow } from '../helpers/lake.js';
 import { latestAndPasses } from '../helpers/store.js';
@@ -166,7 +165,7 @@ describe('a security lake in the evidence folder', () => {
 
   it('reads the reduction run elsewhere as native Parquet, to the same observations', async () => {
     const { dir, evidence } = await lakeEvidence();
-    const direct = (await analyzed(dir)).latest;
+    const direct = await analyzed(dir);
     // The reduction as Athena would run it (here on DuckDB), over the lake's rows in the period.
     const reduced = tempDir('legible-reduced-');
     mkdirSync(join(reduced, 'evidence', 'unload'), { recursive: true });
@@ -177,21 +176,27 @@ describe('a security lake in the evidence folder', () => {
         const files = `read_parquet('${join(evidence, 'aws', 'SH_FINDINGS', folder)}/*/*/*/*', hive_partitioning = true, hive_types = {'region': VARCHAR, '${account}': VARCHAR, '${day}': VARCHAR})`;
         // A table in the lake's catalogue has every column of its version; these files lack a few.
         const missing = version === '1.1' ? `, "${account}" AS accountid` : ', NULL::STRUCT(cve STRUCT(uid VARCHAR))[] AS vulnerabilities';
-        await db.run(`CREATE OR REPLACE VIEW ocsf_findings AS SELECT *, '' AS source_file, 0 AS source_row${missing}, NULL::TIMESTAMP AS time_dt FROM ${files} WHERE "${day}" BETWEEN '20260401' AND '20261123'`);
-        // Athena's UNLOAD names its objects without an extension.
-        await db.run(`COPY (SELECT * EXCLUDE (source_file, source_row) FROM (${reductionQuery(version)})) TO '${join(reduced, 'evidence', 'unload', `part-${version}`)}' (FORMAT parquet)`);
+        await db.run(`CREATE OR REPLACE VIEW lake_table AS SELECT *${missing}, NULL::TIMESTAMP AS time_dt FROM ${files}`);
+        // The query as `legible lake-sql` prints it; Athena's UNLOAD names its objects without an extension.
+        const printed = await legible(['lake-sql', '--table', 'lake_table', '--ocsf', version, '--dialect', 'duckdb', '--from', '2026-04-01', '--to', AS_OF], reduced);
+        expect(printed.code).toBe(0);
+        const query = printed.stdout.trim();
+        await db.run(`COPY (${query}) TO '${join(reduced, 'evidence', 'unload', `part-${version}`)}' (FORMAT parquet)`);
       }
     } finally {
       db.closeSync();
       instance.closeSync();
     }
-    const { analysis, latest } = await analyzed(reduced);
+    const { analysis, latest, passes } = await analyzed(reduced);
     expect(analysis.inputs.map((i) => [i.format, i.accepted])).toEqual([
       ['native-parquet', true],
       ['native-parquet', true],
     ]);
+    const counted = (list: PassGroup[]) => list.map((p) => [p.check, p.newest, p.count]).sort((a, b) => String(a).localeCompare(String(b)));
+    expect(counted(passes)).toEqual(counted(direct.passes));
+    expect(passes.length).toBeGreaterThan(0);
     const comparable = (list: Observation[]) => list.map(({ file: _file, seq: _seq, earlier: _earlier, scope: _scope, ...o }) => o).sort((a, b) => a.check.localeCompare(b.check));
-    expect(comparable(latest)).toEqual(comparable(direct).map((o) => ({ ...o, controls: o.controls.map((c) => (c.source === 'tool' ? { ...c, via: c.via!.replace('OCSF compliance.requirements', 'the requirements column') } : c)) })));
+    expect(comparable(latest)).toEqual(comparable(direct.latest).map((o) => ({ ...o, controls: o.controls.map((c) => (c.source === 'tool' ? { ...c, via: c.via!.replace('OCSF compliance.requirements', 'the requirements column') } : c)) })));
   });
 
   it('reads native Parquet rows as native rows: each checked, the bad ones reported', async () => {
@@ -217,6 +222,20 @@ describe('a security lake in the evidence folder', () => {
     expect(latest.map((o) => [o.check, o.status, o.observedAt, o.seq, o.resource])).toEqual([['backup.restore', 'fail', '2026-11-22T00:00:00.000Z', 3, 'payments-db']]);
     expect(passes.map((p) => [p.check, p.newest, p.count])).toEqual([['backup.restore', '2026-11-20T08:00:00.000Z', 1]]);
     expect(passes[0]!.controls.filter((c) => c.source === 'explicit').map((c) => c.id)).toEqual(['A.8.13', 'A1.2']);
+  });
+});
+
+describe('legible lake-sql', () => {
+  it('prints the reduction for the engine asked (Trino by default), and refuses a table name that is not one', async () => {
+    const trino = await legible(['lake-sql', '--table', 'security_lake.sh_findings_2_0', '--from', '2026-04-01', '--to', AS_OF], process.cwd());
+    expect(trino.code).toBe(0);
+    expect(trino.stdout).toMatch(/^WITH ocsf_findings AS \(\nSELECT t\.\*, 'lake' AS source_file, 0 AS source_row FROM security_lake\.sh_findings_2_0 t WHERE eventday >= '20260401' AND eventday <= '20261123'/);
+    expect(trino.stdout).toContain('element_at(');
+    expect(trino.stdout).not.toMatch(/epoch_ms\(/);
+    const bad = await legible(['lake-sql', '--table', "t' OR 1=1 --"], process.cwd());
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--table t' OR 1=1 --: expected a table name");
+    expect((await legible(['lake-sql', '--table', 't', '--from', '2026-02-30'], process.cwd())).stderr).toContain('--from 2026-02-30: expected a calendar date');
   });
 });
 
