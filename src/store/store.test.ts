@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { checkRecord as check, iso } from '../../test/helpers/records.js';
 import { latestAndPasses, latestOf, putRecords, withStore } from '../../test/helpers/store.js';
 import type { Observation } from '../model/evaluation.js';
 import type { CheckRecord } from '../model/types.js';
+import { SCHEMA, SCHEMA_VERSION } from './store.js';
 
 const byPair = (a: Observation, b: Observation) => a.check.localeCompare(b.check) || (a.resource ?? '').localeCompare(b.resource ?? '') || a.file.localeCompare(b.file);
 const latest = (records: CheckRecord[]) =>
@@ -175,5 +177,14 @@ describe('a clean scan', () => {
       ['img', 'scans/feb.json', '2026-02-05', undefined],
       ['img', 'scans/jan.json', '2026-01-05', undefined],
     ].sort((a, b) => String(a[2]).localeCompare(String(b[2]))));
+  });
+});
+
+describe('the store\'s tables', () => {
+  // A store kept by an older legible is emptied and filled again only when the version differs: two
+  // branches that each changed the tables under the same version left old stores unreadable.
+  it('change only with a new schema version (update both lines together)', () => {
+    const tables = createHash('sha256').update(SCHEMA.join('\n')).digest('hex');
+    expect({ version: SCHEMA_VERSION, tables }).toEqual({ version: '5', tables: '5ede92ab223cc7d8b79efb0d46dabd15e787e1aa87a0a0750fa7512a2298ba3e' });
   });
 });

@@ -16,7 +16,7 @@ import type { CheckCategory, CheckStatus, ControlMapping, FindingSeverity, Frame
 import { discardStaged, type StagedRows } from './staging.js';
 
 /** Bump when the tables change: an older store is emptied and filled again. */
-const SCHEMA_VERSION = '4';
+export const SCHEMA_VERSION = '5';
 
 /** DuckDB's memory for the store: it spills to its temporary folder beyond this. */
 const MEMORY_LIMIT = '192MB';
@@ -96,7 +96,7 @@ export interface StoredFile {
   newest?: string;
 }
 
-const SCHEMA = [
+export const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS meta(key VARCHAR PRIMARY KEY, value VARCHAR)`,
   `CREATE TABLE IF NOT EXISTS files(
      id INTEGER PRIMARY KEY, path VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, settings VARCHAR NOT NULL,
