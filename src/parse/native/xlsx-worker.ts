@@ -9,8 +9,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 for (const proto of [Object.prototype, Array.prototype, Function.prototype, String.prototype]) Object.freeze(proto);
 
 const { path } = workerData as { path: string };
+const data = readFileSync(path);
+// The xlsx library spins without end on some damaged archives; fflate throws on them instead.
+(await import('fflate')).unzipSync(data);
 const XLSX = (await import('xlsx')).default;
-const workbook = XLSX.read(readFileSync(path), {
+const workbook = XLSX.read(data, {
   type: 'buffer',
   cellDates: true,
   cellFormula: false,

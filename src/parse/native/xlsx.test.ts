@@ -41,6 +41,15 @@ describe('untrusted workbooks are read in isolation', () => {
     expect(parsed.reason).toMatch(/not a readable workbook|unexpected answer/);
   });
 
+  it('a workbook cut short is rejected at once (the xlsx library alone would spin until the time limit)', async () => {
+    const whole = workbook([['check', 'status', 'observed_at'], ['mfa', 'pass', '2026-11-01']]);
+    for (const length of [100, Math.floor(whole.length / 2), whole.length - 10]) {
+      const parsed = await parseFile(collectedFrom('checks/cut.xlsx', whole.subarray(0, length)));
+      expect(parsed).toMatchObject({ accepted: false, reason: expect.stringMatching(/^not a readable workbook \(.*zip/) });
+    }
+    expect((await parseFile(collectedFrom('checks/whole.xlsx', whole))).accepted).toBe(true);
+  });
+
   it('a workbook that takes too long is stopped at the time limit', async () => {
     const big = collectedFrom('checks/big.xlsx', workbook(Array.from({ length: 20_000 }, (_, i) => [`c${i}`, 'pass', '2026-11-01'])));
     const result = await readWorkbookIsolated(big.file.absolutePath, { timeoutMs: 1, maxOldGenerationSizeMb: 512 });
