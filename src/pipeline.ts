@@ -50,6 +50,8 @@ export interface AnalyzeOptions extends ConfigOptions {
   cache?: string | false;
   /** Told how the build is going: as files are read, then as documents are rendered. */
   onProgress?: (progress: Progress) => void;
+  /** With a period, evaluate each month's end too (the board report and the manifest's trend): only documents need it. */
+  trend?: boolean;
 }
 
 export type Progress =
@@ -167,6 +169,7 @@ export async function withAnalysis<T>(options: AnalyzeOptions, use: (analysis: A
       freshness: config.freshness,
       exclusions: config.exclusions,
       sla: config.remediation,
+      ...(options.trend ? { trend: true } : {}),
     });
     const stats: AnalysisStats = {
       files: collected.length,
@@ -192,6 +195,8 @@ export interface StoreEvaluationOptions extends Omit<EvaluationContext, 'snapsho
   sla: RemediationSla;
   /** Statuses are all that is wanted (a trend point): the days each control's checks ran are not read. */
   statusOnly?: boolean;
+  /** With a period, the evaluation at each month's end as well (see AnalyzeOptions). */
+  trend?: boolean;
 }
 
 /**
@@ -199,7 +204,7 @@ export interface StoreEvaluationOptions extends Omit<EvaluationContext, 'snapsho
  * observation of each finding at the as-of date, and the history of every finding that ever failed.
  */
 export async function evaluateStore(store: Store, options: StoreEvaluationOptions): Promise<{ evaluation: Evaluation; observations: number }> {
-  const { period, sla, remediationSince, statusOnly, ...rest } = options;
+  const { period, sla, remediationSince, statusOnly, trend, ...rest } = options;
   const until = Date.parse(`${options.asOf}T23:59:59.999Z`);
   const snapshots = new SnapshotIndex(await store.snapshots(until));
   const context: EvaluationContext = { ...rest, snapshots };
@@ -217,7 +222,7 @@ export async function evaluateStore(store: Store, options: StoreEvaluationOption
   const evaluation = evaluateGathered(gather.finish(), context, history.finish());
   if (period) {
     await markEvidenceOutside(store, evaluation, period);
-    evaluation.trend = await monthlyTrend(store, options, period);
+    if (trend) evaluation.trend = await monthlyTrend(store, options, period);
   }
   return { evaluation, observations };
 }
@@ -290,7 +295,7 @@ export async function loadPreviousManifest(path: string): Promise<PreviousManife
  */
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const previous = options.previous ? await loadPreviousManifest(options.previous) : undefined;
-  return withAnalysis(options, (analysis, store) => render(analysis, store, options, previous));
+  return withAnalysis({ ...options, trend: true }, (analysis, store) => render(analysis, store, options, previous));
 }
 
 async function render(analysis: Analysis, store: Store, options: BuildOptions, previous: PreviousManifest | undefined): Promise<BuildResult> {

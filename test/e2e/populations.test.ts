@@ -49,9 +49,11 @@ describe('populations.xlsx', () => {
 });
 
 describe('legible sample', () => {
+  // One cache for every draw: the first fills the store, the others read it (one that finds it busy uses a temporary one).
+  const cache = tempDir('legible-sample-cache-');
   const sample = async (args: string[]) => {
     const dir = tempDir('legible-sample-');
-    const r = await legible(['sample', ...period, '--out', dir, '--json', ...args], root);
+    const r = await legible(['sample', ...period.filter((a) => a !== '--no-cache'), '--cache', cache, '--out', dir, '--json', ...args], root);
     return { ...r, dir, json: r.code === 0 ? (JSON.parse(r.stdout) as { rows: { key: string; at: string; file: string }[]; population: number; populationSha256: string; size: number; suggested: number; written: string; notes: string[] }) : undefined };
   };
 
