@@ -163,6 +163,11 @@ describe('work as done is a history', () => {
     expect(a85.period?.deviations[0]?.reason).toMatch(/failed from 2026-02-03; passes since 2026-04-03/);
     expect(a85.period?.population).toBe(6);
     expect(evaluation.remediation.bySeverity.high).toEqual({ opened: 1, resolved: 1, withinSla: 0, breached: 1, open: 0 });
+    // The monthly trend is for documents: evaluated only when asked for.
+    expect(evaluation.trend).toBeUndefined();
+    const withTrend = await evaluateRecords(records, { catalog, asOf: '2026-06-30', period: { from: '2026-01-01', to: '2026-06-30' }, freshness, exclusions: new Map(), trend: true });
+    expect(withTrend.trend?.map((p) => p.asOf)).toEqual(['2026-01-31', '2026-02-28', '2026-03-31', '2026-04-30', '2026-05-31', '2026-06-30']);
+    expect({ ...withTrend, trend: undefined }).toEqual({ ...evaluation, trend: undefined });
   });
 });
 

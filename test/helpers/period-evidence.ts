@@ -33,7 +33,7 @@ export const periodRecords: EvidenceRecord[] = [
 ];
 
 export const periodEvaluation = (): Promise<Evaluation> =>
-  evaluateRecords(periodRecords, { catalog, asOf, period, freshness: { checksDays: 30, notesDays: 365 }, exclusions: new Map() });
+  evaluateRecords(periodRecords, { catalog, asOf, period, freshness: { checksDays: 30, notesDays: 365 }, exclusions: new Map(), trend: true });
 
 export const documentConfig = (targets: BoardTargets = {}): DocumentConfig => ({
   asOf,
