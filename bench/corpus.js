@@ -620,7 +620,7 @@ export async function generateLake(/** @type {string} */ dir, /** @type {LakeSpe
  * The `history` corpus: one estate scanned by Prowler once a month for `months` months (the last on
  * the 1st of the as-of month), `findings` findings a scan. Every scan names the same findings (the
  * same seed picks them); a drift stream of its own flips the status of a few in each month.
- * @typedef {{ name: 'history', seed: number, months: number, findings: number }} HistorySpec
+ * @typedef {{ name: string, seed: number, months: number, findings: number }} HistorySpec
  */
 /** @type {HistorySpec} */
 export const historySpec = { name: 'history', seed: 9, months: 12, findings: 200_000 };
