@@ -10,8 +10,8 @@
  * and kept there for the next run: medium and large (many files, a few big ones), jsonl1m and sarif1m
  * (one file of a million findings each: the whole build against its floor), history (12 monthly
  * Prowler scans, checked over a six-month period; `history/10` for a tenth of the findings), lake
- * (bench/lake.js: 10 million OCSF findings in Parquet; `lake/10` for a tenth). startup times the CLI's answers on the demo against a bare Node.
- * Every command is a fresh process timed from the outside; peak RSS is the process's own, which is
+ * (bench/lake.js: 10 million OCSF findings in Parquet; `lake/10` for a tenth). startup times the
+ * CLI's answers on the demo against a bare Node. Every command is a fresh process timed from the outside; peak RSS is the process's own, which is
  * the whole tree's (parse and render workers are threads of it, DuckDB runs inside it; legible starts
  * no other process).
  */
