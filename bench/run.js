@@ -392,13 +392,23 @@ const wholes = [];
 let past;
 /** @type {Record<string, number> | undefined} */
 let starts;
+/** Cases that could not be measured (legible failed on them): each is a missed target, and the rest still runs. @type {{ size: string, error: string }[]} */
+const failures = [];
 for (const size of sizes) {
   process.stderr.write(`measuring ${size} …\n`);
-  if (size.startsWith('lake')) lakes.push(await lake(size));
-  else if (size.startsWith('jsonl1m') || size.startsWith('sarif1m')) wholes.push(await whole(size));
-  else if (size.startsWith('history')) past = await history(size);
-  else if (size === 'startup') starts = await startup();
-  else results.push(await measure(size));
+  try {
+    if (size.startsWith('lake')) lakes.push(await lake(size));
+    else if (size.startsWith('jsonl1m') || size.startsWith('sarif1m')) wholes.push(await whole(size));
+    else if (size.startsWith('history')) past = await history(size);
+    else if (size === 'startup') starts = await startup();
+    else results.push(await measure(size));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${size} failed: ${message}\n`);
+    failures.push({ size, error: message });
+  }
+  // What is measured so far survives a later case's failure or a stopped run.
+  if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify({ partial: true, results, wholes, history: past, startup: starts, lakes, failures }, null, 2)}\n`);
 }
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, ${mb(totalmem())} MB, Node ${process.version}`;
 const lines = [`legible benchmark — ${machine}; median of ${runs} run${runs === 1 ? '' : 's'}`];
@@ -497,10 +507,11 @@ if (results.length) {
   lines.push('', 'Render time of each document alone (ms, in one thread):', '');
   lines.push(table(['corpus', ...Object.keys(results[0]?.renderMs ?? {})], results.map((r) => [r.size, ...Object.values(r.renderMs).map(String)])));
 }
+if (failures.length) lines.push('', 'Failed (legible exited with an error)', '', ...failures.map((f) => `- ${f.size}: ${f.error.split('\n').filter((l) => l.trim()).slice(0, 2).join(' — ').slice(0, 400)}`));
 const targets = targetRows();
 if (targets.length) lines.push('', 'Targets (issue 14)', '', table(['case', 'measured', 'floor', 'ratio', 'target', ''], targets));
 process.stdout.write(`${lines.join('\n')}\n`);
-if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify({ machine, runs, results, wholes, history: past, startup: starts, lakes, targets }, null, 2)}\n`);
+if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify({ machine, runs, results, wholes, history: past, startup: starts, lakes, failures, targets }, null, 2)}\n`);
 
 /**
  * Every target of issue 14 that this run measured: case, measured, floor, ratio, target, met.
@@ -544,5 +555,6 @@ function targetRows() {
     memory(`${l.size}: build, peak RSS`, l.build.peakRssBytes);
     rows.push([`${l.size}: objects read`, `${int(l.check.inputs)} of ${int(l.partitionsTotal)}`, `${int(l.files)} (the period's)`, '', 'only the period\'s', met(l.check.inputs === l.files)]);
   }
+  for (const f of failures) rows.push([f.size, 'failed (see above)', '', '', 'every target of this case', 'missed']);
   return rows;
 }
