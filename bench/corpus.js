@@ -21,12 +21,12 @@ const DAY_MS = 86_400_000;
 
 /**
  * @typedef {'note' | 'native-json' | 'native-jsonl' | 'sarif' | 'prowler-ocsf' | 'asff' | 'junit'} Kind
- * @typedef {{ kind: Kind, files: number, findings: number }} Group  findings: in all the group's files (notes: 0)
+ * @typedef {{ kind: Kind, files: number, findings: number, distinctResources?: boolean }} Group  findings: in all the group's files (notes: 0); distinctResources: every native row names its own resource
  * @typedef {{ name: string, seed: number, groups: Group[] }} CorpusSpec
  * @typedef {{ files: number, findings: number, bytes: number, byKind: Record<string, { files: number, findings: number, bytes: number }> }} CorpusStats
  */
 
-/** @type {Record<'medium' | 'large', CorpusSpec>} */
+/** @type {Record<'medium' | 'large' | 'jsonl1m' | 'sarif1m', CorpusSpec>} */
 export const corpusSpecs = {
   // An estate of many small files: daily scans of 100 repositories and 60 accounts, the team's own
   // scripts, CI test reports, and a year of practitioners' notes.
@@ -55,6 +55,9 @@ export const corpusSpecs = {
       { kind: 'note', files: 20, findings: 0 },
     ],
   },
+  // One big file each: a script's year of JSON Lines about a million resources, and one SARIF log.
+  jsonl1m: { name: 'jsonl1m', seed: 7, groups: [{ kind: 'native-jsonl', files: 1, findings: 1_000_000, distinctResources: true }] },
+  sarif1m: { name: 'sarif1m', seed: 8, groups: [{ kind: 'sarif', files: 1, findings: 1_000_000 }] },
 };
 
 /** A spec scaled down (for tests): every group keeps its kind, with fewer files and findings. */
@@ -62,7 +65,7 @@ export function scaledSpec(/** @type {CorpusSpec} */ spec, /** @type {number} */
   return {
     ...spec,
     name: `${spec.name}-x${factor}`,
-    groups: spec.groups.map((g) => ({ kind: g.kind, files: Math.max(1, Math.round(g.files * factor)), findings: g.findings ? Math.max(1, Math.round(g.findings * factor)) : 0 })),
+    groups: spec.groups.map((g) => ({ ...g, files: Math.max(1, Math.round(g.files * factor)), findings: g.findings ? Math.max(1, Math.round(g.findings * factor)) : 0 })),
   };
 }
 
@@ -217,7 +220,8 @@ const day = (/** @type {Date} */ d) => d.toISOString().slice(0, 10);
 const account = (/** @type {number} */ n) => String(100000000000 + n * 7919).slice(0, 12);
 
 /**
- * @typedef {{ random: Random, index: number, findings: number }} FileCtx
+ * @typedef {{ random: Random, index: number, findings: number, distinctResources?: boolean, scanned?: Date, drift?: Random }} FileCtx
+ *   scanned and drift (Prowler snapshots of one estate): the scan's time, and the stream that flips a few statuses
  * @typedef {(w: ChunkWriter, ctx: FileCtx) => Promise<void>} Emit
  */
 
@@ -274,8 +278,8 @@ const kinds = {
   },
   'native-jsonl': {
     path: ({ index }) => `checks/scripts/${random36(index)}/results-${String(index).padStart(5, '0')}.jsonl`,
-    async emit(w, { random, index, findings }) {
-      for (let i = 0; i < findings; i++) await w.write(`${json(nativeRow(random, index, i))}\n`);
+    async emit(w, { random, index, findings, distinctResources }) {
+      for (let i = 0; i < findings; i++) await w.write(`${json(nativeRow(random, index, i, distinctResources))}\n`);
     },
   },
   sarif: {
@@ -318,14 +322,14 @@ const kinds = {
   },
   'prowler-ocsf': {
     path: ({ index }) => `scans/prowler/${account(index % 60)}/prowler-output-${account(index % 60)}-${String(index).padStart(5, '0')}.ocsf.json`,
-    async emit(w, { random, index, findings }) {
-      const scanned = random.recent(27);
+    async emit(w, { random, index, findings, scanned = random.recent(27), drift }) {
       await w.write('[\n');
       for (let i = 0; i < findings; i++) {
         const [check, title, isoIds, socIds, severity, service] = /** @type {[string, string, string[], string[], string, string]} */ (random.pick(prowlerChecks));
         const acct = account((index * 31 + i) % 400);
         const region = random.pick(regions);
-        const statusCode = random.chance(0.7) ? 'PASS' : random.chance(0.9) ? 'FAIL' : 'MANUAL';
+        const usual = random.chance(0.7) ? 'PASS' : random.chance(0.9) ? 'FAIL' : 'MANUAL';
+        const statusCode = drift?.chance(0.03) ? (usual === 'PASS' ? 'FAIL' : 'PASS') : usual;
         const uid = `arn:aws:${service}:${region}:${acct}:${service}-resource-${index}-${i}`;
         const at = new Date(scanned.getTime() + i * 7);
         const finding = {
@@ -447,7 +451,7 @@ const kinds = {
 function random36(/** @type {number} */ n) {
   return `group-${(n % 36).toString(36)}`;
 }
-function nativeRow(/** @type {Random} */ r, /** @type {number} */ file, /** @type {number} */ i) {
+function nativeRow(/** @type {Random} */ r, /** @type {number} */ file, /** @type {number} */ i, distinct = false) {
   const c = r.pick(nativeChecks);
   const acct = account((file * 13 + i) % 400);
   const status = r.chance(0.85) ? 'pass' : r.chance(0.8) ? 'fail' : r.pick(['error', 'skip', 'manual']);
@@ -456,7 +460,7 @@ function nativeRow(/** @type {Random} */ r, /** @type {number} */ file, /** @typ
     status,
     observed_at: iso(r.recent(27)),
     controls: c.controls,
-    resource: c.resource(acct, (file * 7 + i) % 5000),
+    resource: c.resource(acct, distinct ? i : (file * 7 + i) % 5000),
     severity: r.pick(['critical', 'high', 'medium', 'low', 'info']),
     message: status === 'pass' ? `${c.check} holds for this resource (run ${file}.${i}).` : `${c.check} does not hold: see run ${file}.${i} for the details and the owner.`,
   };
@@ -484,7 +488,7 @@ export async function generateCorpus(dir, spec) {
     const kind = kinds[group.kind];
     const tally = (stats.byKind[group.kind] ??= { files: 0, findings: 0, bytes: 0 });
     for (let f = 0; f < group.files; f++, index++) {
-      const ctx = { random, index, findings: share(group.findings, group.files, f) };
+      const ctx = { random, index, findings: share(group.findings, group.files, f), distinctResources: group.distinctResources };
       const path = join(evidence, kind.path(ctx));
       await mkdir(dirname(path), { recursive: true });
       const writer = new ChunkWriter(path);
@@ -608,6 +612,39 @@ export async function generateLake(/** @type {string} */ dir, /** @type {LakeSpe
   };
   await strip(lake);
   const stats = { files, findings: spec.accounts * spec.days * spec.findings * 2, bytes, first };
+  await writeFile(join(dir, 'corpus.json'), `${JSON.stringify({ generator: GENERATOR_VERSION, spec, stats }, null, 2)}\n`);
+  return stats;
+}
+
+/**
+ * The `history` corpus: one estate scanned by Prowler once a month for `months` months (the last on
+ * the 1st of the as-of month), `findings` findings a scan. Every scan names the same findings (the
+ * same seed picks them); a drift stream of its own flips the status of a few in each month.
+ * @typedef {{ name: string, seed: number, months: number, findings: number }} HistorySpec
+ */
+/** @type {HistorySpec} */
+export const historySpec = { name: 'history', seed: 9, months: 12, findings: 200_000 };
+
+/** The months of a history corpus, oldest first (YYYY-MM). */
+export function historyMonths(/** @type {HistorySpec} */ spec) {
+  const asOf = new Date(AS_OF_MS);
+  return Array.from({ length: spec.months }, (_, m) => new Date(Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth() - (spec.months - 1 - m), 1)).toISOString().slice(0, 7));
+}
+
+export async function generateHistory(/** @type {string} */ dir, /** @type {HistorySpec} */ spec) {
+  await rm(dir, { recursive: true, force: true });
+  const prowler = kinds['prowler-ocsf'];
+  let bytes = 0;
+  for (const [m, month] of historyMonths(spec).entries()) {
+    const ctx = { random: new Random(spec.seed), index: 0, findings: spec.findings, scanned: new Date(`${month}-01T02:00:00Z`), drift: new Random(spec.seed * 1000 + m) };
+    const path = join(dir, 'evidence', 'scans', 'prowler', month, prowler.path(ctx).split('/').pop() ?? 'scan.ocsf.json');
+    await mkdir(dirname(path), { recursive: true });
+    const writer = new ChunkWriter(path);
+    await prowler.emit(writer, ctx);
+    bytes += await writer.close();
+  }
+  const stats = { files: spec.months, findings: spec.months * spec.findings, bytes };
+  await writeFile(join(dir, 'legible.config.yaml'), CONFIG);
   await writeFile(join(dir, 'corpus.json'), `${JSON.stringify({ generator: GENERATOR_VERSION, spec, stats }, null, 2)}\n`);
   return stats;
 }
