@@ -82,12 +82,7 @@ function policyBlock(v: WorkAsDoneView, p: PolicyView): string {
     return [
       `${t.controlName(c, esc)}${activityStrip(v.window, c, label)}`,
       `<span class="badge ${c.state}">${t.stateLabel[c.state]}</span>`,
-      t.activityCell(c),
-      t.typicalCell(c),
-      t.longestCell(c),
-      t.missesCell(c, p.cadenceDays, v.window),
-      t.lastActivityCell(c),
-      t.whoCell(c, esc),
+      ...t.activityCells(c, p.cadenceDays, v.window, esc),
     ];
   });
   return `<article class="policy ${p.state}"><h4>${esc(p.title)} <span class="badge ${p.state}">${t.stateLabel[p.state]}</span></h4><p class="meta">${t.policyMeta(p, esc)}</p>${

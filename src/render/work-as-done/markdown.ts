@@ -16,12 +16,7 @@ function policyBlock(v: WorkAsDoneView, p: PolicyView): string {
   const rows = p.controls.map((c) => [
     t.controlName(c, esc),
     t.stateLabel[c.state],
-    t.activityCell(c),
-    t.typicalCell(c),
-    t.longestCell(c),
-    t.missesCell(c, p.cadenceDays, v.window),
-    t.lastActivityCell(c),
-    t.whoCell(c, esc),
+    ...t.activityCells(c, p.cadenceDays, v.window, esc),
   ]);
   return [`#### ${esc(p.title)} (${t.stateLabel[p.state]})`, t.policyMeta(p, esc), rows.length ? table(t.policyColumns, rows) : 'It names no applicable control.'].join('\n\n');
 }

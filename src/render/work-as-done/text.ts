@@ -80,9 +80,9 @@ export function activityCell(c: PolicyControl): string {
   return `${c.occurrences}${parts.length ? ` (${parts.join(', ')})` : ''}`;
 }
 
-export const typicalCell = (c: PolicyControl) => (c.typicalInterval !== undefined ? plural(c.typicalInterval, 'day') : '—');
+const typicalCell = (c: PolicyControl) => (c.typicalInterval !== undefined ? plural(c.typicalInterval, 'day') : '—');
 
-export const longestCell = (c: PolicyControl) => (c.longestInterval ? `${plural(c.longestInterval.days, 'day')} (${c.longestInterval.from} → ${c.longestInterval.to})` : '—');
+const longestCell = (c: PolicyControl) => (c.longestInterval ? `${plural(c.longestInterval.days, 'day')} (${c.longestInterval.from} → ${c.longestInterval.to})` : '—');
 
 export function missesCell(c: PolicyControl, cadenceDays: number | undefined, window: ReportWindow): string {
   if (cadenceDays === undefined) return 'no cadence';
@@ -96,12 +96,22 @@ export function missesCell(c: PolicyControl, cadenceDays: number | undefined, wi
   return parts.join('; ');
 }
 
-export const lastActivityCell = (c: PolicyControl) => (c.lastActivity ? `${c.lastActivity} (${plural(c.sinceLast!, 'day')} before the as-of date)` : 'never');
+const lastActivityCell = (c: PolicyControl) => (c.lastActivity ? `${c.lastActivity} (${plural(c.sinceLast!, 'day')} before the as-of date)` : 'never');
 
-export function whoCell(c: PolicyControl, escape: Escape): string {
+function whoCell(c: PolicyControl, escape: Escape): string {
   if (c.authors.length) return c.authors.map((a) => `${escape(a.name)} (${a.notes})`).join(', ');
   return c.checkDays ? 'checks only, no one named' : '—';
 }
+
+/** A control's cells of a policy's table from "Days with activity" on (the HTML and the Markdown draw the first two their own way). */
+export const activityCells = (c: PolicyControl, cadenceDays: number | undefined, window: ReportWindow, escape: Escape): string[] => [
+  activityCell(c),
+  typicalCell(c),
+  longestCell(c),
+  missesCell(c, cadenceDays, window),
+  lastActivityCell(c),
+  whoCell(c, escape),
+];
 
 export const gapColumns = ['Controls', 'Last report', 'Silent for', 'Not covered', 'Reporting again'] as const;
 
