@@ -12,7 +12,7 @@ import { generateKeyPair, readKeyFile, signManifest, TrustError } from '../trust
 import { formatVerifyReport, verifyOutputs } from '../trust/verify.js';
 import { periodStatusCounted, periodStatusOrder, statusLabel } from '../render/labels.js';
 import { TemplateError } from '../render/errors.js';
-import { lakeTableQuery, LAKE_TABLE } from '../store/portable-sql.js';
+import { lakeTableProblem, lakeTableQuery } from '../store/portable-sql.js';
 import { version } from '../util/version.js';
 
 export interface Io {
@@ -415,8 +415,8 @@ export async function main(argv: string[], io: Io = defaultIo, width = Math.min(
           .option('to', { type: 'string', describe: 'the last day to read, YYYY-MM-DD: the as-of date' })
           .check((argv) => {
             for (const name of ['from', 'to'] as const) if (argv[name] !== undefined && !isValidDate(argv[name])) return `--${name} ${argv[name]}: expected a calendar date as YYYY-MM-DD`;
-            if (!LAKE_TABLE.test(argv.table)) return `--table ${argv.table}: expected a table name such as database.table (letters, digits and underscores)`;
-            return true;
+            const problem = lakeTableProblem(argv.table);
+            return problem ? `--table ${problem}` : true;
           }),
       (args) => {
         io.out(`${lakeTableQuery({ version: args.ocsf, dialect: args.dialect, table: args.table, ...(args.from ? { from: args.from } : {}), ...(args.to ? { to: args.to } : {}) })}\n`);

@@ -90,7 +90,11 @@ const reductionSteps = (version: OcsfVersion) => `ocsf_fields AS (\n${portableSq
 export const REDUCED_COLUMNS = ['check', 'status', 'observed_at', 'resource', 'severity', 'message', 'title', 'identity', 'closed', 'target', 'category', 'requirements'] as const;
 
 /** A table name as a catalogue writes it: identifiers joined by dots, nothing to quote. */
-export const LAKE_TABLE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,2}$/;
+const LAKE_TABLE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,2}$/;
+
+/** What is wrong with a lake table's name, if anything. */
+export const lakeTableProblem = (table: string): string | undefined =>
+  LAKE_TABLE.test(table) ? undefined : `${table}: expected a table name such as database.table (letters, digits and underscores)`;
 
 /**
  * The whole reduction over a lake's table, ready for an Athena UNLOAD or a Spark job: the rows of the
@@ -100,7 +104,8 @@ export const LAKE_TABLE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,2
  */
 export function lakeTableQuery(options: { version: OcsfVersion; dialect: Dialect; table: string; from?: string; to?: string }): string {
   const { version, dialect, table, from, to } = options;
-  if (!LAKE_TABLE.test(table)) throw new Error(`${table}: expected a table name such as database.table (letters, digits and underscores)`);
+  const problem = lakeTableProblem(table);
+  if (problem) throw new Error(problem);
   const day = (date: string) => `'${date.replace(/-/g, '')}'`;
   const days = [from !== undefined ? `eventday >= ${day(from)}` : '', to !== undefined ? `eventday <= ${day(to)}` : ''].filter(Boolean);
   const rows = `SELECT t.*, 'lake' AS source_file, 0 AS source_row FROM ${table} t${days.length ? ` WHERE ${days.join(' AND ')}` : ''}`;
