@@ -238,11 +238,7 @@ async function markEvidenceOutside(store: Store, evaluation: Evaluation, period:
   for (const c of evaluation.controls) {
     if (!c.period) continue;
     let found = evidenceOutsidePeriod(c, period, c.period.population === 0 ? new Set() : undefined);
-    if (found.undecided.length) {
-      const counted = new Set<string>();
-      for await (const rows of store.population(c.framework, c.id, from, to)) for (const row of rows) counted.add(row.file);
-      found = evidenceOutsidePeriod(c, period, counted);
-    }
+    if (found.undecided.length) found = evidenceOutsidePeriod(c, period, await store.populationFiles(c.framework, c.id, from, to, found.undecided));
     if (found.outside.length) c.period.outside = found.outside;
   }
 }

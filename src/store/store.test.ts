@@ -163,6 +163,30 @@ describe('a control\'s population', () => {
   });
 });
 
+describe('the files a control\'s population cites', () => {
+  it('are those with a verdict in the period that no file before them holds as well', async () => {
+    const cited = await withStore(async (store) => {
+      await putRecords(store, [
+        check({ check: 'a', resource: 'r1', status: 'fail', observedAt: '2026-06-02T00:00:00.000Z' }),
+        check({ check: 'a', resource: 'r1', status: 'fail', observedAt: '2026-06-02T00:00:00.000Z', file: 'checks/copy.json' }),
+        check({ check: 'a', resource: 'r2', observedAt: '2026-06-05T00:00:00.000Z', file: 'checks/later.json' }),
+        check({ check: 'a', resource: 'r1', observedAt: '2026-07-02T00:00:00.000Z', file: 'checks/july.json' }),
+        check({ check: 'a', resource: 'r3', status: 'skip', observedAt: '2026-06-03T00:00:00.000Z', file: 'checks/skipped.json' }),
+      ]);
+      const june: [number, number] = [Date.parse('2026-06-01T00:00:00Z'), Date.parse('2026-06-30T23:59:59.999Z')];
+      const paths = ['checks/backup.json', 'checks/copy.json', 'checks/later.json', 'checks/july.json', 'checks/skipped.json', 'checks/absent.json'];
+      return {
+        all: await store.populationFiles('iso27001-2022', 'A.8.13', ...june, paths),
+        none: await store.populationFiles('iso27001-2022', 'A.8.13', ...june, ['checks/july.json', 'checks/skipped.json']),
+        otherControl: await store.populationFiles('iso27001-2022', 'A.8.9', ...june, paths),
+      };
+    });
+    expect([...cited.all].sort()).toEqual(['checks/backup.json', 'checks/later.json']);
+    expect(cited.none.size).toBe(0);
+    expect(cited.otherControl.size).toBe(0);
+  });
+});
+
 describe('a clean scan', () => {
   it('is a snapshot though it reports nothing, and a file of errors alone is none', async () => {
     const snapshots = await withStore(async (store) => {
