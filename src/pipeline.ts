@@ -13,7 +13,7 @@ import { evidenceOutsidePeriod } from './evaluate/period.js';
 import { monthEnds, trendPoint } from './evaluate/trend.js';
 import { KnownHashes } from './ingest/cache.js';
 import { ingestAll } from './ingest/pool.js';
-import { catalogFor, type IngestSettings } from './ingest/ingest-file.js';
+import { catalogFor, type IngestSettings } from './ingest/result.js';
 import { diagnostic } from './diagnostics/codes.js';
 import type { Evaluation, TrendPoint } from './model/evaluation.js';
 import type { Diagnostic, InputSummary, NoteRecord } from './model/types.js';

@@ -9,12 +9,12 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { writeAtomic } from '../output/write.js';
-import { PARSER_VERSION } from '../parse/registry.js';
+import { PARSER_VERSION } from '../parse/version.js';
 import { LAKE_READER_VERSION } from '../store/lake.js';
 import { portableSqlDigest } from '../store/portable-sql.js';
 import { version } from '../util/version.js';
 import type { FileStamp } from '../model/types.js';
-import type { IngestSettings } from './ingest-file.js';
+import type { IngestSettings } from './result.js';
 
 interface KnownHash extends FileStamp {
   sha256: string;

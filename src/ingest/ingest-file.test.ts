@@ -7,7 +7,8 @@ import { loadCatalog } from '../catalog/catalog.js';
 import type { CollectedFile } from '../collect/collect.js';
 import type { StagedRow } from '../store/staging.js';
 import type { CheckRecord } from '../model/types.js';
-import { createIngester, withTarget, type Ingested, type IngestedFile, type IngestSettings } from './ingest-file.js';
+import { createIngester, withTarget } from './ingest-file.js';
+import type { Ingested, IngestedFile, IngestSettings } from './result.js';
 
 const catalog = loadCatalog();
 const scratch = tempDir('legible-ingest-');

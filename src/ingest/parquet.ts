@@ -14,7 +14,7 @@ import { complianceControls, complianceFromItem, complianceFromRequirement, comp
 import { describeRedaction, redactText, type Redaction } from '../redact/redact.js';
 import { readParquet, type FindingShape, type LakeFormat, type LakePartition, type ParquetOutcome } from '../store/lake.js';
 import type { Store } from '../store/store.js';
-import { emptyResult, type IngestedFile, type IngestSettings } from './ingest-file.js';
+import { emptyResult, type IngestedFile, type IngestSettings } from './result.js';
 
 /** A Parquet file whose bytes were hashed, waiting to be read by the store. */
 export interface ParquetTask {

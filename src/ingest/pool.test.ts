@@ -8,7 +8,7 @@ import type { InputSummary } from '../model/types.js';
 import { Store } from '../store/store.js';
 import { latestAndPasses } from '../../test/helpers/store.js';
 import { ingestAll } from './pool.js';
-import type { IngestSettings } from './ingest-file.js';
+import type { IngestSettings } from './result.js';
 
 const scratch = tempDir('legible-pool-');
 let folders = 0;

@@ -13,8 +13,9 @@ import { parsedSoFar } from '../parse/parser.js';
 import type { Store, StoredFile } from '../store/store.js';
 import { settingsKey } from './cache.js';
 import { discardStaged } from '../store/staging.js';
-import { createIngester, emptyResult, type Ingested, type IngestedFile, type Ingester, type IngestSettings, type IngestTask } from './ingest-file.js';
-import { ingestParquet, type ParquetTask } from './parquet.js';
+import type { Ingester } from './ingest-file.js';
+import type { ParquetTask } from './parquet.js';
+import { emptyResult, type Ingested, type IngestedFile, type IngestSettings, type IngestTask } from './result.js';
 
 export interface IngestAllOptions {
   settings: IngestSettings;
@@ -206,10 +207,12 @@ async function ingestEvery(
     });
   const workers = Math.min(workerCount(pending.map((i) => files[i]!), options.workers), MAX_WORKERS);
   const bundles = bundlesOf(files, pending);
-  if (workers === 0) {
+  if (workers === 0 && bundles.length) {
+    // The parsers are loaded where they are used: a build whose every file is in the store needs none.
+    const { createIngester } = await import('./ingest-file.js');
     const ingest = createIngester(settings, options.catalog);
     for (const bundle of bundles) (await ingestBundle(bundle.map((i) => tasks[i]!), ingest)).forEach((r, k) => done(r, bundle[k]!));
-  } else {
+  } else if (workers > 0) {
     const pool = new Piscina<IngestTask[], Ingested[]>({
       filename: join(packageRoot(), 'dist', 'ingest', 'worker.js'),
       minThreads: workers,
@@ -237,7 +240,7 @@ async function ingestEvery(
     }
   }
   await queue;
-  const read = await ingestParquet(parquet, { settings, settingsKey: key, catalog: options.catalog, store });
+  const read = parquet.length ? await (await import('./parquet.js')).ingestParquet(parquet, { settings, settingsKey: key, catalog: options.catalog, store }) : [];
   read.forEach(({ id, ...result }, k) => {
     const { index, hashedAt } = parquet[k]!;
     used.add(id);

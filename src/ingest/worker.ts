@@ -6,7 +6,8 @@
  */
 import { workerData } from 'piscina';
 import { parsedSoFar } from '../parse/parser.js';
-import { catalogFor, createIngester, type Ingested, type IngestTask } from './ingest-file.js';
+import { createIngester } from './ingest-file.js';
+import { catalogFor, type Ingested, type IngestTask } from './result.js';
 import { ingestBundle, progressSlots, type WorkerData } from './pool.js';
 
 const { settings, progress } = workerData as WorkerData;

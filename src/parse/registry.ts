@@ -19,6 +19,3 @@ import { nativeXlsxParser } from './native/xlsx.js';
 
 /** Every format legible reads, in one place. Order breaks ties between equally sure detections. */
 export const parsers = [noteParser, sarifParser, trivyParser, checkovParser, inspecParser, hdfParser, junitParser, kubeBenchParser, scoutsuiteParser, oscalAssessmentResultsParser, prowlerOcsfParser, prowlerCsvParser, prowlerJsonParser, asffParser, nativeJsonParser, nativeJsonlParser, nativeCsvParser, nativeXlsxParser] as const satisfies readonly Parser[];
-
-/** Bump when any parser's output changes, so cached parses are not reused. */
-export const PARSER_VERSION = 5;

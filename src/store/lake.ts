@@ -10,10 +10,10 @@
  * out of the snapshots); a finding ends failing only by passing or by being closed.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { DuckDBListValue } from '@duckdb/node-api';
 import { join } from 'node:path';
 import type { CheckCategory, ControlMapping } from '../model/types.js';
 import { findingsQuery, portableSql, type OcsfVersion } from './portable-sql.js';
+import { duckdb } from './duckdb.js';
 import { controlSetKey, MESSAGE_CHARS } from './staging.js';
 import type { Store } from './store.js';
 
@@ -93,7 +93,7 @@ const PROBLEMS_LISTED = 5;
 
 const quoted = (text: string) => `'${text.replace(/'/g, "''")}'`;
 const listLiteral = (items: readonly string[]) => `[${items.map(quoted).join(', ')}]::VARCHAR[]`;
-const listOf = (value: unknown): string[] => (value instanceof DuckDBListValue ? (value.items as (string | null)[]).filter((s): s is string => s !== null) : []);
+const listOf = (value: unknown): string[] => (value instanceof duckdb.DuckDBListValue ? (value.items as (string | null)[]).filter((s): s is string => s !== null) : []);
 
 type Kind = { format: 'ocsf-parquet'; version: OcsfVersion } | { format: 'native-parquet' };
 
