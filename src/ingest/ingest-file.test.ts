@@ -32,9 +32,12 @@ const read = (result: Ingested): IngestedFile & { hashedAt?: number } => {
   return result;
 };
 /** The rows a file staged for the store. */
-const stagedRows = (result: Ingested): StagedRow[] => {
+/** The rows a file staged, without the part number that tells them from other files' rows. */
+const stagedRows = (result: Ingested): Omit<StagedRow, 'f'>[] => {
   const { staged } = read(result);
-  return staged ? readFileSync(staged.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as StagedRow) : [];
+  if (!staged) return [];
+  const rows = readFileSync(staged.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as StagedRow);
+  return rows.filter((r) => r.f === staged.part).map(({ f: _part, ...row }) => row);
 };
 
 describe('ingesting one file', () => {

@@ -21,7 +21,7 @@ import type { CheckRecord, NoteRecord } from '../model/types.js';
 import { parseInto, StreamedHash, type Reading } from '../parse/parse-file.js';
 import { parsers } from '../parse/registry.js';
 import { describeRedaction, redactRecord, redactText, type Redaction } from '../redact/redact.js';
-import { discardStaged, StagingWriter, type StagedRows } from '../store/staging.js';
+import { releaseStaged, StagingWriter, type BundleStaging, type StagedRows } from '../store/staging.js';
 import { emptyResult, type AnnouncedScan, type Ingested, type IngestedFile, type IngestSettings, type IngestTask } from './result.js';
 import { pathDiagnostics, shownTextDiagnostics } from './shown-text.js';
 
@@ -39,14 +39,15 @@ async function startsLikeParquet(path: string): Promise<boolean> {
   }
 }
 
-export type Ingester = (task: IngestTask) => Promise<Ingested>;
+/** Reads one file; its check results are staged in `bundle`'s file when they fit a buffer. */
+export type Ingester = (task: IngestTask, bundle?: BundleStaging) => Promise<Ingested>;
 
 /** An ingester for these settings: the mapping rules are compiled once, not per file. */
 export function createIngester(settings: IngestSettings, catalog: Catalog): Ingester {
   const read = createReader(settings, catalog);
-  return async ({ collected, stored }) => {
+  return async ({ collected, stored }, bundle) => {
     const file = { ...collected.file };
-    if (collected.rejection) return read({ ...collected, file });
+    if (collected.rejection) return read({ ...collected, file }, {}, bundle);
     let hashedAt: number | undefined;
     let contents: Buffer | undefined;
     let parquet = false;
@@ -75,13 +76,13 @@ export function createIngester(settings: IngestSettings, catalog: Catalog): Inge
     }
     if (hashedAt !== undefined && file.sha256 === stored) return { unchanged: true, sha256: file.sha256, hashedAt };
     if (parquet) return { parquet: true, sha256: file.sha256, ...(hashedAt !== undefined ? { hashedAt } : {}) };
-    const result = await read({ ...collected, file }, { ...(contents ? { contents } : {}), ...(hashing ? { hashing } : {}) });
+    const result = await read({ ...collected, file }, { ...(contents ? { contents } : {}), ...(hashing ? { hashing } : {}) }, bundle);
     if (hashing) {
       try {
         // A parser that stopped early (a syntax error) did not hash it all: the file is hashed on its own.
         file.sha256 = hashing.complete ? hashing.hash.digest('hex') : await sha256File(file.absolutePath, file.bytes);
       } catch (error) {
-        if (result.staged) discardStaged(result.staged);
+        if (result.staged) releaseStaged(result.staged);
         return unreadable(error);
       }
       result.summary = { ...result.summary, file };
@@ -94,14 +95,14 @@ export function createIngester(settings: IngestSettings, catalog: Catalog): Inge
 const WHOLE_FILE = 1024 * 1024;
 
 /** Parse, redact, map and stage one file whose hash is known. */
-function createReader(settings: IngestSettings, catalog: Catalog): (collected: CollectedFile, reading?: Reading) => Promise<IngestedFile> {
+function createReader(settings: IngestSettings, catalog: Catalog): (collected: CollectedFile, reading?: Reading, bundle?: BundleStaging) => Promise<IngestedFile> {
   const mapRecord = createMapper(settings.mappings.map(compileMappingRule), catalog);
   const targetRules = settings.targets.map((rule) => ({ ...rule, matches: picomatch(rule.match, { dot: true }) }));
-  return async (collected, reading = {}) => {
+  return async (collected, reading = {}, bundle) => {
     const { file } = collected;
     const configured = targetRules.find((rule) => rule.matches(file.path))?.target;
     // Staged per file: a file rejected halfway must not leave records behind.
-    const staged = new StagingWriter(settings.stagingDir);
+    const staged = new StagingWriter(settings.stagingDir, bundle);
     const notes: NoteRecord[] = [];
     const redactions: Redaction[] = [];
     const limiter = new DiagnosticLimiter(file.path);

@@ -12,7 +12,7 @@ import type { InputFile } from '../model/types.js';
 import { parsedSoFar } from '../parse/parser.js';
 import type { Store, StoredFile } from '../store/store.js';
 import { settingsKey } from './cache.js';
-import { discardStaged } from '../store/staging.js';
+import { BundleStaging, releaseStaged } from '../store/staging.js';
 import type { Ingester } from './ingest-file.js';
 import type { ParquetTask } from './parquet.js';
 import { emptyResult, type Ingested, type IngestedFile, type IngestSettings, type IngestTask } from './result.js';
@@ -59,8 +59,13 @@ export function workerCount(files: readonly CollectedFile[], wanted: number | un
   return Math.min(availableParallelism(), files.length);
 }
 
-/** Read a bundle of files, a few at a time (small files are mostly waiting for the disk). */
-export const ingestBundle = (tasks: readonly IngestTask[], ingest: Ingester): Promise<Ingested[]> => mapLimit(tasks, FILES_AT_ONCE, ingest);
+/** Read a bundle of files, a few at a time (small files are mostly waiting for the disk), their rows staged in one file. */
+export async function ingestBundle(tasks: readonly IngestTask[], ingest: Ingester, stagingDir: string): Promise<Ingested[]> {
+  const bundle = new BundleStaging(stagingDir);
+  const results = await mapLimit(tasks, FILES_AT_ONCE, (task) => ingest(task, bundle));
+  bundle.close(results.map((r) => ('staged' in r ? r.staged : undefined)));
+  return results;
+}
 
 /** A file's result as it bears on the build: read now, or `cached` in the store. */
 export type FileResult = IngestedFile & { cached: boolean; hashedAt?: number };
@@ -202,7 +207,7 @@ async function ingestEvery(
           ...(result.snapshots ? { snapshots: result.snapshots } : {}),
         });
         used.add(entry.id);
-      } else if (staged) discardStaged(staged);
+      } else if (staged) releaseStaged(staged);
       consume({ ...kept, cached: false }, index);
     });
   const workers = Math.min(workerCount(pending.map((i) => files[i]!), options.workers), MAX_WORKERS);
@@ -211,7 +216,7 @@ async function ingestEvery(
     // The parsers are loaded where they are used: a build whose every file is in the store needs none.
     const { createIngester } = await import('./ingest-file.js');
     const ingest = createIngester(settings, options.catalog);
-    for (const bundle of bundles) (await ingestBundle(bundle.map((i) => tasks[i]!), ingest)).forEach((r, k) => done(r, bundle[k]!));
+    for (const bundle of bundles) (await ingestBundle(bundle.map((i) => tasks[i]!), ingest, settings.stagingDir)).forEach((r, k) => done(r, bundle[k]!));
   } else if (workers > 0) {
     const pool = new Piscina<IngestTask[], Ingested[]>({
       filename: join(packageRoot(), 'dist', 'ingest', 'worker.js'),

@@ -22,7 +22,7 @@ const report = () => {
 setInterval(report, 200).unref();
 
 export default async function ingestInWorker(tasks: IngestTask[]): Promise<Ingested[]> {
-  const results = await ingestBundle(tasks, ingest);
+  const results = await ingestBundle(tasks, ingest, settings.stagingDir);
   report();
   return results;
 }

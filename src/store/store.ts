@@ -13,7 +13,7 @@ import { duckdb } from './duckdb.js';
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import type { ControlActivity, FindingHistory, HistoryEntry, Observation, PassGroup, Snapshot } from '../model/evaluation.js';
 import type { CheckCategory, CheckStatus, ControlMapping, FindingSeverity, FrameworkId, Place } from '../model/types.js';
-import { discardStaged, type StagedRows } from './staging.js';
+import { releaseStaged, type StagedRows } from './staging.js';
 
 /** Bump when the tables change: an older store is emptied and filled again. */
 export const SCHEMA_VERSION = '5';
@@ -116,7 +116,7 @@ export const SCHEMA = [
      tool VARCHAR, category VARCHAR, tags VARCHAR[])`,
 ];
 
-const STAGED_COLUMNS = `{s: 'INTEGER', tg: 'VARCHAR', sc: 'VARCHAR', k: 'VARCHAR', i: 'VARCHAR', t: 'VARCHAR', r: 'VARCHAR', st: 'VARCHAR', sv: 'VARCHAR', x: 'VARCHAR', a: 'VARCHAR', m: 'BIGINT', g: 'VARCHAR', c: 'VARCHAR', p: 'VARCHAR', tl: 'VARCHAR', ca: 'VARCHAR', tgs: 'VARCHAR[]'}`;
+const STAGED_COLUMNS = `{f: 'INTEGER', s: 'INTEGER', tg: 'VARCHAR', sc: 'VARCHAR', k: 'VARCHAR', i: 'VARCHAR', t: 'VARCHAR', r: 'VARCHAR', st: 'VARCHAR', sv: 'VARCHAR', x: 'VARCHAR', a: 'VARCHAR', m: 'BIGINT', g: 'VARCHAR', c: 'VARCHAR', p: 'VARCHAR', tl: 'VARCHAR', ca: 'VARCHAR', tgs: 'VARCHAR[]'}`;
 
 /** The columns that name a finding: the same check on the same thing of the same target. */
 const FINDING = `coalesce(o.target, ''), o."check", coalesce(o.identity, o.resource, '')`;
@@ -304,13 +304,13 @@ export class Store {
         await this.db.run(
           `INSERT INTO observations
            SELECT m.id, s.s, s.tg, s.sc, s.k, s.i, s.t, s.r, s.st, s.sv, s.x, s.a, s.m, s.g, s.c, s.p, s.tl, s.ca, s.tgs
-           FROM read_json([${staged.map((p) => quoted(p.staged.path)).join(', ')}], format = 'newline_delimited', filename = true, columns = ${STAGED_COLUMNS}) s
-           JOIN (VALUES ${staged.map((p) => `(${quoted(p.staged.path)}, ${p.id})`).join(', ')}) m(path, id) ON s.filename = m.path`,
+           FROM read_json([${[...new Set(staged.map((p) => quoted(p.staged.path)))].join(', ')}], format = 'newline_delimited', filename = true, columns = ${STAGED_COLUMNS}) s
+           JOIN (VALUES ${staged.map((p) => `(${quoted(p.staged.path)}, ${p.staged.part}, ${p.id})`).join(', ')}) m(path, part, id) ON s.filename = m.path AND s.f = m.part`,
         );
         await this.db.run(`RESET threads`);
       }
     } finally {
-      for (const p of staged) discardStaged(p.staged);
+      for (const p of staged) releaseStaged(p.staged);
     }
     await this.appendFiles(batch);
   }
@@ -637,7 +637,7 @@ export class Store {
 
   /** Close the store; what was put since the last load is dropped (it is read again next time). */
   async close(): Promise<void> {
-    for (const p of this.pending) if (p.staged) discardStaged(p.staged);
+    for (const p of this.pending) if (p.staged) releaseStaged(p.staged);
     this.db.closeSync();
     this.instance.closeSync();
     rmSync(this.temporary ? this.folder : this.stagingDir, { recursive: true, force: true });
