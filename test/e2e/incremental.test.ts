@@ -1,7 +1,9 @@
-import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { legible, pdfPlain, scratchCopy } from '../helpers/cli.js';
+import { legible, pdfPlain, root, scratchCopy } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 const outputsOf = (dir: string, out = 'out') => Object.fromEntries(readdirSync(join(dir, out)).map((name) => [name, readFileSync(join(dir, out, name))]));
 
@@ -59,5 +61,26 @@ describe('incremental builds', () => {
     const bad = await legible(['check', '--jobs', 'many'], dir);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--jobs/);
+  });
+
+  it('a warm check loads no parser, no secret rules, no renderer, and DuckDB without the ESM loader', async () => {
+    // What a warm `check` must not pay for at start-up, asked of Node's module loader itself: every
+    // module it loads through ESM is written down by a loader hook.
+    const dir = scratchCopy('e2e');
+    const hooks = tempDir('legible-hooks-');
+    const log = join(hooks, 'loaded.txt');
+    writeFileSync(join(hooks, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) { appendFileSync(${JSON.stringify(log)}, url + '\\n'); return next(url, context); }\n`);
+    writeFileSync(join(hooks, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(hooks, 'hooks.mjs')).href)});\n`);
+    writeFileSync(log, '');
+    // Files hashed within 2 s of a change are hashed again (see above): wait, so the second run finds them all in the store.
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const cold = await legible(['check', '--as-of', '2026-11-23', '--jobs', '0', '--json'], dir);
+    expect(summaryOf(cold.stdout).stats.cached, cold.stderr).toBe(0);
+    const warm = await legible(['check', '--as-of', '2026-11-23', '--jobs', '0', '--json'], dir, { NODE_OPTIONS: `--import ${pathToFileURL(join(hooks, 'register.mjs')).href}` });
+    expect(summaryOf(warm.stdout).stats.hashed).toBe(0);
+    const loaded = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((url) => url.replace(pathToFileURL(root).href, ''));
+    expect(loaded).toContain('/dist/store/store.js');
+    const heavy = loaded.filter((url) => /\/dist\/(parse\/registry|ingest\/ingest-file|ingest\/parquet|redact\/|render\/pdf\/)|node_modules\/(@duckdb|pdfkit|handlebars|xlsx|saxes|csv-parse)\//.test(url));
+    expect(heavy).toEqual([]);
   });
 });
