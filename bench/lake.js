@@ -73,7 +73,8 @@ export async function measureLake(
   }
   const check = await legible(dir, ['check', ...period]);
   const build = await legible(dir, ['build', ...period, '--out', join(dir, '.bench', 'out')]);
-  const read = (/** @type {any} */ s) => s.stats.files;
+  // With no cache every file legible opens is hashed; a partition outside the period is listed, never opened.
+  const read = (/** @type {any} */ s) => s.stats.hashed;
   return {
     files: best.files,
     rows: best.rows,

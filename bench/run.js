@@ -547,6 +547,8 @@ function targetRows() {
     start('legible check (demo)', 5.0);
   }
   for (const l of lakes) {
+    ratio(`${l.size}: check over 6 months`, l.check.seconds, l.floor.seconds, 4.0, 'DuckDB floor');
+    memory(`${l.size}: check, peak RSS`, l.check.peakRssBytes);
     ratio(`${l.size}: build over 6 months`, l.build.seconds, l.floor.seconds, 4.0, 'DuckDB floor');
     memory(`${l.size}: build, peak RSS`, l.build.peakRssBytes);
     rows.push([`${l.size}: objects read`, `${int(l.check.inputs)} of ${int(l.partitionsTotal)}`, `${int(l.files)} (the period's)`, '', 'only the period\'s', met(l.check.inputs === l.files)]);
