@@ -31,8 +31,7 @@ const read = (result: Ingested): IngestedFile & { hashedAt?: number } => {
   if (result.unchanged || result.parquet) throw new Error('expected the file to be read');
   return result;
 };
-/** The rows a file staged for the store. */
-/** The rows a file staged, without the part number that tells them from other files' rows. */
+/** The rows a file staged for the store, without the part number that tells them from other files' rows. */
 const stagedRows = (result: Ingested): Omit<StagedRow, 'f'>[] => {
   const { staged } = read(result);
   if (!staged) return [];

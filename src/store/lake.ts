@@ -13,7 +13,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { join } from 'node:path';
 import type { CheckCategory, ControlMapping } from '../model/types.js';
 import { findingsQuery, portableSql, type OcsfVersion } from './portable-sql.js';
-import { duckdb } from './duckdb.js';
+import { listOf, quoted } from './duckdb.js';
 import { controlSetKey, MESSAGE_CHARS } from './staging.js';
 import type { Store } from './store.js';
 
@@ -91,9 +91,7 @@ const BATCH_FILES = 256;
 /** Problems listed per file (all are counted). */
 const PROBLEMS_LISTED = 5;
 
-const quoted = (text: string) => `'${text.replace(/'/g, "''")}'`;
 const listLiteral = (items: readonly string[]) => `[${items.map(quoted).join(', ')}]::VARCHAR[]`;
-const listOf = (value: unknown): string[] => (value instanceof duckdb.DuckDBListValue ? (value.items as (string | null)[]).filter((s): s is string => s !== null) : []);
 
 type Kind = { format: 'ocsf-parquet'; version: OcsfVersion } | { format: 'native-parquet' };
 

@@ -9,7 +9,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { duckdb } from './duckdb.js';
+import { duckdb, listOf, quoted } from './duckdb.js';
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import type { ControlActivity, FindingHistory, HistoryEntry, Observation, PassGroup, Snapshot } from '../model/evaluation.js';
 import type { CheckCategory, CheckStatus, ControlMapping, FindingSeverity, FrameworkId, Place } from '../model/types.js';
@@ -136,8 +136,6 @@ const POPULATION_FIRST = `first AS (
   WHERE ${IN_POPULATION}
   GROUP BY ${FINDING}, o.observed_ms)`;
 
-const quoted = (text: string) => `'${text.replace(/'/g, "''")}'`;
-const listOf = (value: unknown): string[] => (value instanceof duckdb.DuckDBListValue ? (value.items as string[]) : []);
 
 /** Files put are loaded together, so many small files cost one load, not one each. */
 const BATCH_FILES = 512;
@@ -613,26 +611,28 @@ export class Store {
    * the period at all (the usual answer) are told by one filtered scan, not by grouping the population.
    */
   async populationFiles(framework: FrameworkId, id: string, from: number, to: number, paths: readonly string[]): Promise<Set<string>> {
-    const values = { framework, id, from, to, paths: duckdb.listValue([...paths]) };
-    const withVerdicts = new Set<string>();
-    for await (const rows of this.rows(
+    const values = { framework, id, from, to };
+    const withVerdicts = await this.pathsAmong(
+      paths,
       `SELECT DISTINCT f.path FROM observations o JOIN files f ON f.id = o.file JOIN control_members m ON m.key = o.controls
        WHERE f.path IN (SELECT unnest($paths)) AND ${IN_POPULATION}`,
       values,
-    )) {
-      for (const [path] of rows) withVerdicts.add(path as string);
-    }
+    );
     if (!withVerdicts.size) return withVerdicts;
-    const cited = new Set<string>();
-    for await (const rows of this.rows(
+    return this.pathsAmong(
+      [...withVerdicts],
       `WITH ${FILE_RANKS}, ${POPULATION_FIRST}
        SELECT DISTINCT f.path FROM first p JOIN files f ON f.id = p.first.file WHERE f.path IN (SELECT unnest($paths))`,
-      { ...values, paths: duckdb.listValue([...withVerdicts]) },
+      values,
       { oneThread: true },
-    )) {
-      for (const [path] of rows) cited.add(path as string);
-    }
-    return cited;
+    );
+  }
+
+  /** The paths a query of one column gives, asked of `paths` (bound as $paths). */
+  private async pathsAmong(paths: readonly string[], sql: string, values: Record<string, DuckDBValue>, options: { oneThread?: boolean } = {}): Promise<Set<string>> {
+    const found = new Set<string>();
+    for await (const rows of this.rows(sql, { ...values, paths: duckdb.listValue([...paths]) }, options)) for (const [path] of rows) found.add(path as string);
+    return found;
   }
 
   /** Close the store; what was put since the last load is dropped (it is read again next time). */
